@@ -1,0 +1,1 @@
+"""Benchmarks that run Eskertu's delivery against the local Bot API server."""

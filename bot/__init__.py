@@ -1,0 +1,1 @@
+"""Telegram adapter of Eskertu: handlers, message catalogs, the CLI and the composition root."""

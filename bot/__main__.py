@@ -1,0 +1,233 @@
+"""Composition root: reads the settings once, builds everything, and runs the chosen command.
+
+``python -m bot`` with no command runs the bot with long polling. Nothing is built at
+import time; tests build the same application through :func:`build_application`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import secrets
+import socket
+import sys
+from collections.abc import Sequence
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, Defaults
+
+from bot.background import Background
+from bot.cli import build_parser
+from bot.cli import calendar as calendar_cli
+from bot.cli import plan as plan_cli
+from bot.delivery.renderer import OutboxRenderer
+from bot.delivery.telegram_sender import TelegramSender
+from bot.errors import on_error
+from bot.handlers import MENU_COMMANDS, build_handlers
+from bot.i18n.catalog import LANGUAGES, Catalog, load_catalog
+from bot.jobs import tick_job
+from bot.logging_setup import configure_logging
+from bot.services import SERVICES_KEY, Services, services_of
+from bot.settings import Settings, SettingsError, load_settings
+from scheduler.clock import Clock, SystemClock
+from scheduler.delivery.ratelimit import RateLimiter
+from scheduler.delivery.worker import DeliveryWorker
+from scheduler.plan import PlanError, load_plan
+from scheduler.plan.model import Plan
+from scheduler.plan_runtime import PlanHolder, build_runtime, calendar_overrides
+from scheduler.reminders.policy import ReminderPolicy
+from scheduler.storage.engine import create_engine
+from scheduler.storage.migrate import upgrade
+from scheduler.storage.unit_of_work import Database
+
+log = logging.getLogger("eskertu")
+
+
+def file_base_url(api_url: str) -> str:
+    """Telegram serves files under /file/bot<token>/ beside /bot<token>/."""
+    head, sep, tail = api_url.rstrip("/").rpartition("/")
+    if sep and tail.startswith("bot"):
+        return f"{head}/file/{tail}"
+    return f"{api_url.rstrip('/')}/file/bot"
+
+
+def reminder_policy(settings: Settings) -> ReminderPolicy:
+    return ReminderPolicy(
+        offsets=settings.reminder_offsets,
+        send_time=settings.reminder_time,
+        working_hours_end=settings.working_hours_end,
+        escalate_after=settings.escalate_after,
+        grace=settings.reminder_grace,
+    )
+
+
+def build_application(
+    settings: Settings,
+    *,
+    plan: Plan,
+    clock: Clock | None = None,
+    catalog: Catalog | None = None,
+    limiter: RateLimiter | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """Build the whole bot: database, plan, delivery, handlers. Nothing connects until it starts."""
+    # Opt in to PTB's coming behaviour (durations as timedelta); the old one warns on every 429.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    token = settings.require_token()
+    clock = clock or SystemClock()
+    catalog = catalog or load_catalog(fallback=settings.default_language)
+    db = Database(create_engine(settings.database_url))
+    plans = PlanHolder(
+        build_runtime(
+            plan, policy=reminder_policy(settings), tz=settings.tz, rule=settings.working_day_rule
+        )
+    )
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(file_base_url(settings.telegram_api_url))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .post_init(_post_init)
+        .post_stop(_post_stop)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    worker = DeliveryWorker(
+        db,
+        clock,
+        TelegramSender(app.bot),
+        OutboxRenderer(db, clock, plans, catalog, settings.default_language),
+        limiter or RateLimiter(),
+        worker_id=f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}",
+    )
+    app.bot_data[SERVICES_KEY] = Services(
+        settings=settings,
+        db=db,
+        clock=clock,
+        catalog=catalog,
+        plans=plans,
+        delivery=worker,
+        background=Background(),
+    )
+    app.add_handlers(build_handlers())
+    app.add_error_handler(on_error)
+    return app
+
+
+async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+    svc = services_of(app)
+    before, after = await upgrade(svc.db.engine)
+    if before != after:
+        log.info("database schema upgraded from %s to %s", before or "empty", after)
+    working, off = await calendar_overrides(svc.db)
+    if working or off:
+        settings = svc.settings
+        svc.plans.replace(
+            build_runtime(
+                svc.plan,
+                policy=reminder_policy(settings),
+                tz=settings.tz,
+                rule=settings.working_day_rule,
+                extra_working_days=working,
+                extra_days_off=off,
+            )
+        )
+    await _set_menus(app, svc)
+    svc.background.start(svc.delivery)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            tick_job, interval=svc.settings.tick_seconds, first=0, name="eskertu-tick"
+        )
+
+
+async def _set_menus(app: Application, svc: Services) -> None:  # type: ignore[type-arg]
+    """One command menu per interface language, and the default language's for the rest."""
+    for language in (None, *LANGUAGES):
+        tr = svc.catalog.for_language(language or svc.settings.default_language)
+        commands = [BotCommand(name, tr.plain(f"menu.{name}")) for name in MENU_COMMANDS]
+        await app.bot.set_my_commands(commands, language_code=language)
+
+
+async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
+    await services_of(app).background.stop()
+
+
+async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    await services_of(app).db.close()
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require_token()
+    plan = _load_plan_or_report(settings)
+    if plan is None:
+        return 2
+    app = build_application(settings, plan=plan)
+    log.info("starting with long polling against %s", _public_host(settings.telegram_api_url))
+    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    return 0
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    async def go() -> tuple[str | None, str | None]:
+        db = Database(create_engine(settings.database_url))
+        try:
+            return await upgrade(db.engine)
+        finally:
+            await db.close()
+
+    before, after = asyncio.run(go())
+    print(f"database at revision {after} (was {before or 'empty'})")
+    return 0
+
+
+def _load_plan_or_report(settings: Settings) -> Plan | None:
+    try:
+        return load_plan(settings.plan_path)
+    except PlanError as exc:
+        print(f"eskertu: the plan {settings.plan_path} is invalid:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return None
+
+
+def _public_host(url: str) -> str:
+    return url.split("//", 1)[-1].split("/", 1)[0]
+
+
+def _register_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("run", help="run the bot with long polling (the default)")
+    parser.set_defaults(handler=_run)
+
+
+def _register_db(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("db", help="manage the database schema")
+    db_sub = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="apply every pending migration").set_defaults(handler=_db)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser([_register_run, _register_db, plan_cli.register, calendar_cli.register])
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["run"])
+    try:
+        settings = load_settings()
+        configure_logging(settings.log_level, _secrets(settings))
+        code: int = args.handler(args, settings)
+    except SettingsError as exc:
+        print(f"eskertu: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+def _secrets(settings: Settings) -> list[str]:
+    return [settings.bot_token.get_secret_value()] if settings.bot_token else []
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Sends rendered messages with python-telegram-bot and maps its errors to delivery outcomes.
+
+The worker in ``scheduler.delivery`` decides what each outcome means; this adapter only
+translates. Error texts are kept for the outbox's ``last_error``, with anything shaped like a
+bot token removed, since PTB's messages can quote request URLs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    TelegramError,
+    TimedOut,
+)
+from telegram.error import RetryAfter as PtbRetryAfter
+from telegram.warnings import PTBDeprecationWarning
+
+from scheduler.delivery.outcomes import (
+    Blocked,
+    Migrated,
+    Outcome,
+    Rejected,
+    Rendered,
+    RetryAfter,
+    Sent,
+    Transient,
+)
+
+TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
+TOKEN_MASK = "<token>"
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def scrub(text: str) -> str:
+    """``text`` with every token-shaped part masked."""
+    return TOKEN_SHAPE.sub(TOKEN_MASK, text)
+
+
+def _describe(error: TelegramError) -> str:
+    return scrub(f"{type(error).__name__}: {error.message}")
+
+
+def retry_after_seconds(error: PtbRetryAfter) -> float:
+    """The wait Telegram asked for, in seconds, whichever type PTB gives it as."""
+    # PTB 22 warns on every read of ``retry_after`` unless PTB_TIMEDELTA is set; the value is
+    # read either way, so the warning says nothing here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value: object = error.retry_after
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, int | float):
+        return float(value)
+    raise TypeError(f"unexpected retry_after {value!r}")
+
+
+def _markup(message: Rendered) -> InlineKeyboardMarkup | None:
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(button.label, callback_data=button.data) for button in row]
+            for row in message.buttons
+        ]
+    )
+
+
+class TelegramSender:
+    """The ``Sender`` port on a ``telegram.Bot`` (initialised by the caller)."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def send(self, chat_id: int, message: Rendered) -> Outcome:
+        try:
+            sent = await self._bot.send_message(
+                chat_id=chat_id,
+                text=message.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=_markup(message),
+                link_preview_options=NO_PREVIEW,
+            )
+        except PtbRetryAfter as error:
+            return RetryAfter(retry_after_seconds(error))
+        except ChatMigrated as error:
+            return Migrated(int(error.new_chat_id))
+        except Forbidden as error:
+            return Blocked(_describe(error))
+        # BadRequest is a NetworkError in PTB, so it must be caught before it.
+        except BadRequest as error:
+            return Rejected(_describe(error))
+        except (TimedOut, NetworkError) as error:
+            return Transient(_describe(error))
+        except TelegramError as error:
+            # InvalidToken, Conflict and the like: a setup problem that may be fixed, so the
+            # message waits with backoff instead of being dropped.
+            return Transient(_describe(error))
+        return Sent(sent.message_id)

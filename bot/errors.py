@@ -1,0 +1,25 @@
+"""The error handler: log what went wrong, and tell the user in their language."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.services import services
+
+log = logging.getLogger("eskertu.errors")
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_message is None:
+        return
+    svc = services(context)
+    tr = svc.catalog.for_language(svc.settings.default_language)
+    try:
+        await update.effective_message.reply_text(tr("error.internal"))
+    except TelegramError:
+        log.warning("could not tell the user about the error", exc_info=True)

@@ -1,0 +1,52 @@
+"""The bot's handlers, in the order PTB tries them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.handlers import browse, fallback, start, status, subscribe
+
+# Commands shown in Telegram's menu, in this order; each has a catalog key "menu.<name>".
+MENU_COMMANDS = (
+    "start",
+    "help",
+    "tasks",
+    "task",
+    "subscribe",
+    "subscriptions",
+    "unsubscribe",
+    "done",
+    "status",
+    "lang",
+)
+
+
+def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Every handler of the bot, in one visible, ordered list: the first match wins."""
+    reply = filters.REPLY & ~filters.COMMAND & (filters.TEXT | filters.Document.ALL | filters.PHOTO)
+    return [
+        CommandHandler("start", start.start),
+        CommandHandler("help", start.help_command),
+        CommandHandler("lang", start.language_menu),
+        CommandHandler("tasks", browse.tasks),
+        CommandHandler("task", browse.task),
+        CommandHandler("subscribe", subscribe.subscribe_menu),
+        CommandHandler("subscriptions", subscribe.list_subscriptions),
+        CommandHandler("unsubscribe", subscribe.unsubscribe_menu),
+        CommandHandler("done", status.done_command),
+        CommandHandler("status", status.status_command),
+        CallbackQueryHandler(start.language_chosen, pattern=r"^lang:"),
+        CallbackQueryHandler(browse.tasks_page, pattern=r"^tasks:"),
+        CallbackQueryHandler(browse.task_button, pattern=r"^task:\d+$"),
+        CallbackQueryHandler(subscribe.pick_task, pattern=r"^subt$"),
+        CallbackQueryHandler(subscribe.subscribe_chosen, pattern=r"^sub:"),
+        CallbackQueryHandler(subscribe.unsubscribe_chosen, pattern=r"^unsub:"),
+        CallbackQueryHandler(status.status_button, pattern=r"^(st|cl):\d+:[a-z]$"),
+        CallbackQueryHandler(status.undo, pattern=r"^undo:\d+$"),
+        MessageHandler(reply, status.reply_to_bot),
+        MessageHandler(filters.COMMAND, fallback.unknown_command),
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, fallback.private_text),
+        CallbackQueryHandler(fallback.stale_button),
+    ]

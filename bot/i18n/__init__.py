@@ -1,0 +1,1 @@
+"""Message catalogs: every user-facing string, in Kazakh, Russian and English."""

@@ -1,0 +1,1 @@
+"""Rendering: turning the core's facts into catalog messages in the reader's language."""

@@ -1,0 +1,91 @@
+"""A reminder, an overdue nudge or an escalation, as one message with answer buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from bot.i18n.catalog import Raw, Translator
+from bot.render.common import agency_label, long_date, plural, status_label
+from scheduler.delivery.outcomes import Button, Rendered
+from scheduler.plan.model import Plan
+from scheduler.reminders.facts import ReminderFacts
+
+# Callback data of the answer buttons: "st:<outbox id>:<status>", well under 64 bytes.
+STATUS_CALLBACK = "st"
+BUTTON_STATUSES = (("done", "d"), ("in_progress", "p"), ("problem", "x"))
+STATUS_BY_CODE = {code: status for status, code in BUTTON_STATUSES}
+
+
+def render_reminder(facts: ReminderFacts, plan: Plan, tr: Translator) -> Rendered:
+    lang = tr.language
+    point = facts.point
+    task = plan.task(point.task)
+    lines = [
+        tr(f"reminder.title.{facts.kind}", task=point.task),
+        f"<i>{_escape(task.title(lang))}</i>",
+        "",
+        tr("reminder.line.what", what=Raw(_what(point.kind, point.recipient, tr))),
+        tr(
+            "reminder.line.agency",
+            agencies=Raw(", ".join(_escape(agency_label(plan, a, lang)) for a in facts.focus)),
+        ),
+        tr("reminder.line.date", date=long_date(point.effective, lang), when=Raw(_when(facts, tr))),
+    ]
+    if point.nominal != point.effective:
+        lines.append(tr("reminder.line.moved", nominal=long_date(point.nominal, lang)))
+    for state in facts.agencies:
+        if state.code in facts.focus:
+            lines.append(
+                tr("reminder.line.status", agency=state.code, status=status_label(tr, state.status))
+            )
+    if facts.shows_co_executors and facts.not_reported:
+        lines.append(tr("reminder.line.missing", agencies=", ".join(facts.not_reported)))
+    lines += ["", tr("reminder.hint")]
+    buttons = tuple(
+        Button(tr.plain(f"button.{status}"), f"{STATUS_CALLBACK}:{facts.item_id}:{code}")
+        for status, code in BUTTON_STATUSES
+    )
+    return Rendered("\n".join(lines), (buttons,))
+
+
+def _what(kind: str, recipient: str | None, tr: Translator) -> str:
+    if kind == "report":
+        return tr("reminder.what.report", recipient=recipient or "")
+    return tr("reminder.what.deadline")
+
+
+def _when(facts: ReminderFacts, tr: Translator) -> str:
+    if facts.overdue_days:
+        return plural(tr, "reminder.overdue", facts.overdue_days)
+    if facts.working_days_left == 0:
+        return tr("reminder.left.today")
+    return plural(tr, "reminder.left", facts.working_days_left)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def render_missed_digest(payload: dict[str, object], plan: Plan, tr: Translator) -> Rendered:
+    """The administrators' list of reminders that a downtime made too late to send."""
+    items = payload.get("items")
+    total = int(str(payload.get("total", 0)))
+    lines = [tr("missed.title", total=total)]
+    entries = items if isinstance(items, list) else []
+    for shown, entry in enumerate(entries):
+        if shown >= 40:
+            lines.append(tr("missed.more", more=len(entries) - shown))
+            break
+        point_id = str(entry.get("point", ""))
+        day = dt.date.fromisoformat(str(entry.get("day")))
+        lines.append(
+            tr(
+                "missed.item",
+                point=point_id,
+                slot=str(entry.get("slot", "")),
+                day=long_date(day, tr.language),
+                chats=int(entry.get("chats", 0)),
+            )
+        )
+    return Rendered("\n".join(lines))

@@ -1,0 +1,56 @@
+"""What the handlers need, built once by the composition root and reached through the context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application, CallbackContext
+
+from bot.background import Background
+from bot.i18n.catalog import Catalog, Translator
+from bot.settings import Settings
+from scheduler.clock import Clock
+from scheduler.contacts import LanguagePrefs
+from scheduler.delivery.worker import DeliveryWorker
+from scheduler.plan.model import Plan
+from scheduler.plan_runtime import PlanHolder, PlanRuntime
+from scheduler.storage.unit_of_work import Database
+
+SERVICES_KEY = "eskertu.services"
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    catalog: Catalog
+    plans: PlanHolder
+    delivery: DeliveryWorker
+    background: Background
+
+    @property
+    def runtime(self) -> PlanRuntime:
+        return self.plans.current
+
+    @property
+    def plan(self) -> Plan:
+        return self.plans.current.plan
+
+    def translator(self, prefs: LanguagePrefs) -> Translator:
+        return self.catalog.for_language(prefs.resolve(self.settings.default_language))
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.admin_ids
+
+
+def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
+    return services_of(context.application)
+
+
+def services_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    found = app.bot_data[SERVICES_KEY]
+    if not isinstance(found, Services):
+        raise TypeError("the application was not built by bot.__main__.build_application")
+    return found

@@ -1,0 +1,151 @@
+"""Settings read from the environment and from ``.env``, validated with pydantic-settings.
+
+Nothing here runs at import time: the composition root calls :func:`load_settings`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from scheduler.workdays import ShiftRule
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/eskertu.sqlite3"
+SUPPORTED_LANGUAGES = ("kk", "ru", "en")
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message is one line meant for the operator."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot. `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = DEFAULT_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    plan_path: Path = Path("data/plan.json")
+    timezone: str = "Asia/Almaty"
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    default_language: Literal["kk", "ru", "en"] = "kk"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    working_day_rule: ShiftRule = ShiftRule.BACKWARD
+    reminder_offsets: Annotated[tuple[int, ...], NoDecode] = (10, 5, 3, 1, 0)
+    reminder_time: dt.time = dt.time(9, 0)
+    working_hours_end: dt.time = dt.time(18, 0)
+    escalate_after: int = Field(default=5, ge=1, le=60)
+    reminder_grace: Annotated[dt.timedelta | None, NoDecode] = None
+    tick_seconds: int = Field(default=30, ge=30, le=60)
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL of a Bot API server")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "expected sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST:PORT/DB"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("expected an IANA time zone name such as Asia/Almaty") from None
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            if not all(p.lstrip("-").isdigit() for p in parts):
+                raise ValueError("expected Telegram user ids separated by commas, e.g. 123,456")
+            return tuple(int(p) for p in parts)
+        return value
+
+    @field_validator("reminder_offsets", mode="before")
+    @classmethod
+    def _split_offsets(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not parts or not all(p.isdigit() for p in parts):
+                raise ValueError("expected working days before a control point, e.g. 10,5,3,1,0")
+            return tuple(sorted({int(p) for p in parts}, reverse=True))
+        return value
+
+    @field_validator("reminder_grace", mode="before")
+    @classmethod
+    def _parse_grace(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        text = value.strip().lower()
+        if text in {"", "same_day", "same-day", "day"}:
+            return None
+        unit = text[-1:]
+        number = text[:-1]
+        if unit in {"h", "m"} and number.isdigit():
+            minutes = int(number) * (60 if unit == "h" else 1)
+            return dt.timedelta(minutes=minutes)
+        raise ValueError("expected same_day, or a span such as 4h or 90m")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _check_hours(self) -> Settings:
+        if self.reminder_time >= self.working_hours_end:
+            raise ValueError("REMINDER_TIME must be earlier than WORKING_HOURS_END")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def require_token(self) -> str:
+        """The bot token, or a :class:`SettingsError` naming the setting."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise SettingsError(
+                "BOT_TOKEN is not set: expected the token that @BotFather gave the bot "
+                "(set it in the environment or in .env)"
+            )
+        return self.bot_token.get_secret_value().strip()
+
+
+def load_settings(env_file: Path | None = Path(".env")) -> Settings:
+    """Read the settings, turning a validation failure into one line per bad setting."""
+    try:
+        return Settings(_env_file=env_file)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors(include_url=False, include_input=False):
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["loc"]:
+            lines.append(f"{str(err['loc'][0]).upper()} is invalid: {msg}")
+        else:
+            lines.append(msg)
+    return "; ".join(lines)

@@ -1,0 +1,1 @@
+"""Durable delivery: the outbox of planned messages, their claims and their outcomes."""

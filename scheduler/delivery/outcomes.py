@@ -1,0 +1,93 @@
+"""What a message is made of, what a sender answers, and the ports the delivery worker uses.
+
+Nothing here knows Telegram: the adapter in ``bot.delivery`` turns a ``Rendered`` message into
+a Bot API call and the API's answer into one of the outcomes below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from scheduler.delivery.outbox import OutboxItem
+
+MAX_CALLBACK_BYTES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button; ``data`` comes back in the callback query and is at most 64 bytes."""
+
+    label: str
+    data: str
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            raise ValueError("a button needs a label")
+        size = len(self.data.encode("utf-8"))
+        if not 1 <= size <= MAX_CALLBACK_BYTES:
+            raise ValueError(f"callback data must be 1–64 bytes, got {size}: {self.data!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A message ready to send: Telegram HTML text and rows of inline buttons."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """Telegram accepted the message."""
+
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class RetryAfter:
+    """Flood control: the whole bot must stay quiet for ``seconds``."""
+
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Blocked:
+    """The user blocked the bot or the bot left the group: nothing more can reach the chat."""
+
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Migrated:
+    """The group became a supergroup and lives on under ``new_chat_id``."""
+
+    new_chat_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Transient:
+    """A failure that may pass: a server error, a timeout, a broken connection."""
+
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """Telegram refused this message for good (chat not found, text too long …)."""
+
+    description: str
+
+
+Outcome = Sent | RetryAfter | Blocked | Migrated | Transient | Rejected
+
+
+class Sender(Protocol):
+    """Delivers one message to one chat and reports how it went; never raises for API errors."""
+
+    async def send(self, chat_id: int, message: Rendered) -> Outcome: ...
+
+
+Render = Callable[[OutboxItem], Awaitable[Rendered | None]]
+"""Builds the message for a planned item; None means it is no longer needed."""

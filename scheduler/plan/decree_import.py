@@ -1,0 +1,566 @@
+"""Importer: the text of a decree that approves an action plan, turned into a :class:`Plan`.
+
+The text has three parts, found by their shape rather than by anything this plan says:
+
+* the preamble: numbered paragraphs (the plan's title in paragraph 1, "Қоса беріліп отырған
+  ... бекітілсін"; the controller in the paragraph "... бақылау ... жүктелсін"), then the
+  signature block ending with the signatory's name;
+* the table: lines whose content follows a tab. "N. TITLE" opens a section; "N." alone opens a
+  task, followed by exactly six cells, one a line: text, deadline, responsible agencies, form of
+  completion, control, funding;
+* the glossary after "Ескерту: аббревиатуралардың жазылуы:", one "CODE – name" a line.
+
+Agency codes are whatever the glossary defines. Every failure raises :class:`DecreeImportError`
+naming the line, the cell and the phrase; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pydantic import ValidationError
+
+from scheduler.plan.kazakh_dates import (
+    AnyReading,
+    PhraseError,
+    parse_deadline,
+    parse_report_dates,
+    years_in,
+)
+from scheduler.plan.model import (
+    Act,
+    ActKind,
+    Agency,
+    Controller,
+    FormOfCompletion,
+    Funding,
+    Names,
+    Period,
+    Plan,
+    Reading,
+    ReportDate,
+    ResponsibleAgency,
+    Section,
+    Task,
+    TaskTitles,
+)
+from scheduler.plan.textmatch import Folded, fold
+from scheduler.plan.translations import Translations
+from scheduler.plan.validation import validate
+
+CELLS = ("text", "deadline", "responsible", "form", "control", "funding")
+
+_ACT_KINDS = {
+    "өкім": ActKind.ORDER,
+    "қаулы": ActKind.RESOLUTION,
+    "жарлық": ActKind.DECREE,
+    "бұйрық": ActKind.MINISTERIAL_ORDER,
+}
+_GLOSSARY_HEADER = re.compile(r"\s*ескерту\s*:\s*аббревиатура\w*\s+жазылу\w*\s*:?\s*")
+_NAME = r"(?:[^\W\d_]\.\s*){1,3}[^\W\d_][\w-]*"
+_CONTROLLER = re.compile(
+    rf"бақылау\s+(?P<position>.+?)\s+(?P<name>{_NAME}?)(?:ға|ге|қа|ке)\s+жүктелсін", re.DOTALL
+)
+_SIGNATURE = re.compile(rf"(?P<head>.*?)(?:\s{{2,}}|^)(?P<name>{_NAME})\s*$")
+_PARAGRAPH = re.compile(r"\s*(?:\[bookmark:[^\]]*\])?\s*\d+[.)]\s")
+_RECIPIENT = re.compile(r"(?:^|(?<=[\s,]))(?P<code>[^\s,;]+?)-(?:ға|ге|қа|ке|на|не)(?!\w)")
+_CONSOLIDATOR = re.compile(r"(?P<code>[^\s()]+)\s*(?:\(\s*(?P<note>[^)]*?)\s*\))?")
+
+T = TypeVar("T")
+
+
+class DecreeImportError(Exception):
+    """The decree cannot be imported; the message names the place (line, cell, phrase)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        cell: str | None = None,
+        phrase: str | None = None,
+    ) -> None:
+        self.message = message
+        self.line = line
+        self.cell = cell
+        self.phrase = phrase
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        place = []
+        if self.line is not None:
+            place.append(f"line {self.line}")
+        if self.cell is not None:
+            place.append(self.cell)
+        where = ", ".join(place)
+        phrase = f" in «{self.phrase}»" if self.phrase is not None else ""
+        return f"{where}: {self.message}{phrase}" if where else f"{self.message}{phrase}"
+
+
+@dataclass
+class ImportResult:
+    """The imported plan and what the importer noticed but did not refuse."""
+
+    plan: Plan
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Line:
+    number: int
+    text: str
+
+
+@dataclass
+class _RawTask:
+    number: int
+    section: int
+    line: int
+    cells: list[_Line]
+
+
+def import_decree(
+    text: str,
+    *,
+    translations: Translations | None = None,
+    before_reading: Reading = Reading.EXCLUSIVE,
+) -> ImportResult:
+    """Parse a decree's text into a plan and merge the translations sidecar into it."""
+    lines = [_Line(i, raw.rstrip("\r")) for i, raw in enumerate(text.split("\n"), start=1)]
+    glossary_at = next((ln for ln in lines if _GLOSSARY_HEADER.fullmatch(fold(ln.text))), None)
+    if glossary_at is None:
+        raise DecreeImportError("no glossary («Ескерту: аббревиатуралардың жазылуы:») found")
+    table_at = next((ln for ln in lines if _is_cell(ln.text)), None)
+    if table_at is None or table_at.number > glossary_at.number:
+        raise DecreeImportError("no table (lines starting with a tab) before the glossary")
+    preamble = lines[: table_at.number - 1]
+    table = lines[table_at.number - 1 : glossary_at.number - 1]
+    agencies = _parse_glossary(lines[glossary_at.number :])
+    codes = {fold(a.code): a.code for a in agencies}
+    sections, raw_tasks = _parse_table(table)
+    title, period, act, controller = _parse_preamble(preamble)
+    sidecar = translations or Translations()
+    warnings: list[str] = []
+    tasks = [_build_task(raw, codes, period, before_reading) for raw in raw_tasks]
+    plan = _construct(
+        lambda: Plan(
+            title=_names(title, sidecar.title.localized("ru"), sidecar.title.localized("en")),
+            period=period,
+            act=act.model_copy(
+                update={
+                    "code": sidecar.act.code,
+                    "number": sidecar.act.number,
+                    "date": sidecar.act.date,
+                }
+            ),
+            controller=controller.model_copy(
+                update={
+                    "position": _names(
+                        controller.position.kk,
+                        sidecar.controller_position.localized("ru"),
+                        sidecar.controller_position.localized("en"),
+                    )
+                }
+            ),
+            sections=sections,
+            agencies=agencies,
+            tasks=tasks,
+        ),
+        None,
+        "the plan",
+    )
+    plan = _merge_translations(plan, sidecar, warnings)
+    problems = validate(plan.model_dump(mode="json"))
+    if problems:
+        raise DecreeImportError(
+            "the imported plan is not valid: " + "; ".join(str(p) for p in problems)
+        )
+    return ImportResult(plan=plan, warnings=warnings)
+
+
+def _names(kk: str, ru: object, en: object) -> Names:
+    return Names.model_validate({"kk": kk, "ru": ru, "en": en})
+
+
+def _construct(build: Callable[[], T], line: int | None, cell: str) -> T:
+    try:
+        return build()
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        place = ".".join(str(p) for p in first["loc"])
+        raise DecreeImportError(f"{place}: {first['msg']}", line=line, cell=cell) from None
+
+
+def _is_cell(text: str) -> bool:
+    return "\t" in text and not text.split("\t", 1)[0].strip(" \u00a0")
+
+
+def _cell_text(text: str) -> str:
+    return text.split("\t", 1)[1].strip()
+
+
+def _is_blank(text: str) -> bool:
+    return "\t" not in text and not text.strip()
+
+
+# --- glossary ---------------------------------------------------------------------------------
+
+
+def _parse_glossary(lines: Sequence[_Line]) -> list[Agency]:
+    agencies: list[Agency] = []
+    seen: dict[str, int] = {}
+    for ln in lines:
+        if not ln.text.strip():
+            continue
+        folded = Folded(ln.text)
+        m = re.fullmatch(r"\s*([^\s-]+?)\s*-\s*(\S.*?)\s*", folded.text)
+        if m is None:
+            raise DecreeImportError(
+                "a glossary line must read «CODE – name»", line=ln.number, phrase=ln.text.strip()
+            )
+        code = folded.original(m.start(1), m.end(1))
+        name = folded.original(m.start(2), m.end(2))
+        key = fold(code)
+        if key in seen:
+            raise DecreeImportError(
+                f"the code {code} is already defined on line {seen[key]}", line=ln.number
+            )
+        seen[key] = ln.number
+        agencies.append(Agency(code=code, name=Names(kk=name)))
+    if not agencies:
+        raise DecreeImportError("the glossary defines no agency codes")
+    return agencies
+
+
+# --- table ------------------------------------------------------------------------------------
+
+
+def _parse_table(lines: Sequence[_Line]) -> tuple[list[Section], list[_RawTask]]:
+    sections: list[Section] = []
+    tasks: list[_RawTask] = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if _is_blank(ln.text):
+            i += 1
+            continue
+        if not _is_cell(ln.text):
+            raise DecreeImportError(
+                "text outside the table's cells", line=ln.number, phrase=ln.text.strip()
+            )
+        content = _cell_text(ln.text)
+        number_only = re.fullmatch(r"(\d+)\.?", content)
+        heading = re.fullmatch(r"(\d+)\.\s+(\S.*)", content, flags=re.DOTALL)
+        if number_only:
+            if not sections:
+                raise DecreeImportError("a task comes before any section", line=ln.number)
+            cells = lines[i + 1 : i + 1 + len(CELLS)]
+            number = int(number_only.group(1))
+            for k, cell in enumerate(cells):
+                if not _is_cell(cell.text):
+                    raise DecreeImportError(
+                        f"task {number} has {k} cells instead of {len(CELLS)} "
+                        f"(the {CELLS[k]} cell is missing)",
+                        line=cell.number,
+                    )
+            if len(cells) < len(CELLS):
+                raise DecreeImportError(
+                    f"task {number} has {len(cells)} cells instead of {len(CELLS)}",
+                    line=ln.number,
+                )
+            after = i + 1 + len(CELLS)
+            if after < len(lines) and not _is_blank(lines[after].text):
+                nxt = lines[after]
+                if not (_is_cell(nxt.text) and re.fullmatch(r"\d+\..*", _cell_text(nxt.text))):
+                    raise DecreeImportError(
+                        f"task {number} has more than {len(CELLS)} cells",
+                        line=nxt.number,
+                        phrase=nxt.text.strip(),
+                    )
+            tasks.append(_RawTask(number, sections[-1].number, ln.number, list(cells)))
+            i = after
+        elif heading:
+            title = heading.group(2).strip()
+            sections.append(Section(number=max(int(heading.group(1)), 1), title=title))
+            i += 1
+        else:
+            raise DecreeImportError(
+                "expected a section heading «N. TITLE» or a task number «N.»",
+                line=ln.number,
+                phrase=content,
+            )
+    if not tasks:
+        raise DecreeImportError("the table has no tasks")
+    return sections, tasks
+
+
+def _build_task(
+    raw: _RawTask, codes: dict[str, str], period: Period, before_reading: Reading
+) -> Task:
+    cells = {name: cell for name, cell in zip(CELLS, raw.cells, strict=True)}
+    values = {name: _cell_text(cell.text) for name, cell in cells.items()}
+    label = f"task {raw.number}"
+    for name in ("text", "deadline", "responsible"):
+        if not values[name]:
+            raise DecreeImportError(
+                "the cell is empty", line=cells[name].number, cell=f"{label}, {name} cell"
+            )
+
+    def fail(name: str, message: str, phrase: str | None = None) -> DecreeImportError:
+        return DecreeImportError(
+            message,
+            line=cells[name].number,
+            cell=f"{label}, {name} cell",
+            phrase=phrase if phrase is not None else values[name],
+        )
+
+    responsible = _parse_responsible(values["responsible"], codes, lambda m: fail("responsible", m))
+    control = [
+        _lookup_code(code, codes, lambda m: fail("control", m))
+        for code in _split_list(values["control"])
+    ]
+    period_years = set(range(period.start.year, period.end.year + 1))
+    form_report_years = _report_years(values["form"], codes)
+    deadline_years = years_in(values["deadline"])
+    deadline_hint = _single(form_report_years) or _single(period_years)
+    report_hint = _single(deadline_years) or _single(period_years)
+    try:
+        deadline: AnyReading = parse_deadline(
+            values["deadline"], year_hint=deadline_hint, before_reading=before_reading
+        )
+    except PhraseError as exc:
+        raise fail("deadline", exc.message) from None
+    if report_hint is None:
+        report_hint = _single(_reading_years(deadline))
+    form = _parse_form(values["form"], codes, report_hint, lambda m, p: fail("form", m, p))
+    funding = _parse_funding(values["funding"])
+    return _construct(
+        lambda: Task(
+            number=raw.number,
+            section=raw.section,
+            text=values["text"],
+            deadline=deadline,
+            responsible=responsible,
+            form=form,
+            control=control,
+            funding=funding,
+            short_title=TaskTitles(),
+        ),
+        raw.line,
+        label,
+    )
+
+
+def _single(values: set[int]) -> int | None:
+    return next(iter(values)) if len(values) == 1 else None
+
+
+def _reading_years(reading: AnyReading) -> set[int]:
+    if reading.kind == "composite":
+        return {y for part in reading.parts for y in _reading_years(part.deadline)}
+    if reading.kind in ("date", "period_end"):
+        return {reading.due().year}
+    if reading.kind == "before_date":
+        return {reading.boundary.year}
+    return set()
+
+
+def _split_list(value: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
+
+
+def _lookup_code(code: str, codes: dict[str, str], fail: Callable[[str], Exception]) -> str:
+    found = codes.get(fold(code))
+    if found is None:
+        known = ", ".join(codes.values())
+        raise fail(f"unknown agency code «{code}» (the glossary defines: {known})")
+    return found
+
+
+def _parse_responsible(
+    value: str, codes: dict[str, str], fail: Callable[[str], Exception]
+) -> list[ResponsibleAgency]:
+    result: list[ResponsibleAgency] = []
+    for i, item in enumerate(_split_list(value)):
+        m = _CONSOLIDATOR.fullmatch(item)
+        if m is None:
+            raise fail(f"cannot read «{item}» as an agency code")
+        note = m.group("note")
+        if note is not None and fold(note) != "жинақтау":
+            raise fail(f"unknown note «({note})» after an agency code; only «(жинақтау)» is known")
+        code = _lookup_code(m.group("code"), codes, fail)
+        if any(r.code == code for r in result):
+            raise fail(f"the agency {code} is named twice")
+        result.append(ResponsibleAgency(code=code, lead=i == 0, consolidator=note is not None))
+    if not result:
+        raise fail("no responsible agency")
+    return result
+
+
+def _report_years(form: str, codes: dict[str, str]) -> set[int]:
+    years: set[int] = set()
+    for segment in form.split(";"):
+        m = _find_recipient(Folded(segment), codes)
+        if m is not None:
+            years |= years_in(segment[: m.start()])
+    return years
+
+
+def _find_recipient(folded: Folded, codes: dict[str, str]) -> re.Match[str] | None:
+    for m in _RECIPIENT.finditer(folded.text):
+        if m.group("code") in codes:
+            return m
+    return None
+
+
+def _parse_form(
+    value: str,
+    codes: dict[str, str],
+    year_hint: int | None,
+    fail: Callable[[str, str], Exception],
+) -> FormOfCompletion:
+    deliverables: list[str] = []
+    recipient: str | None = None
+    report: str | None = None
+    dates: list[ReportDate] = []
+    for segment in value.split(";"):
+        folded = Folded(segment)
+        m = _find_recipient(folded, codes)
+        if m is None:
+            if segment.strip():
+                deliverables.append(segment.strip())
+            continue
+        code = codes[m.group("code")]
+        if recipient is not None and code != recipient:
+            raise fail(f"reports go to two recipients ({recipient}, {code})", segment.strip())
+        recipient = code
+        document = folded.original(m.end(), len(folded.text)).strip(" ,\u00a0")
+        report = report or (document or None)
+        phrase = folded.original(0, m.start()).strip(" ,\u00a0\t")
+        if not phrase:
+            continue
+        try:
+            spans = parse_report_dates(phrase, year_hint=year_hint)
+        except PhraseError as exc:
+            raise fail(exc.message, phrase) from None
+        dates.extend(ReportDate(phrase=phrase, span=s.span, date=s.date) for s in spans)
+    return FormOfCompletion(
+        raw=value, deliverables=deliverables, recipient=recipient, report=report, report_dates=dates
+    )
+
+
+def _parse_funding(value: str) -> Funding:
+    folded = fold(value)
+    programmes: list[str] = []
+    for code in re.findall(r"(?<!\d)(\d{3})(?!\d)\s*«", folded):
+        if code not in programmes:
+            programmes.append(code)
+    required = not re.search(r"талап\s+етілмейді", folded) and bool(value.strip())
+    return Funding(raw=value, required=required, programmes=programmes)
+
+
+# --- preamble ---------------------------------------------------------------------------------
+
+
+def _parse_preamble(lines: Sequence[_Line]) -> tuple[str, Period, Act, Controller]:
+    joined = "\n".join(ln.text for ln in lines)
+    folded = Folded(joined)
+    m = re.search(r"қоса\s+беріліп\s+отырған\s+(.+?)\s+бекітілсін", folded.text, re.DOTALL)
+    if m is None:
+        raise DecreeImportError(
+            "the preamble does not approve a plan («Қоса беріліп отырған ... бекітілсін»)"
+        )
+    title = folded.original(m.start(1), m.end(1))
+    years = re.search(r"(\d{4})\s*-\s*(\d{4})\s+жылдар", m.group(1)) or re.search(
+        r"(\d{4})\s+жыл", m.group(1)
+    )
+    if years is None:
+        raise DecreeImportError("the plan's title names no years", phrase=title)
+    first, last = int(years.group(1)), int(years.groups()[-1])
+    if last < first or first < 1900 or last > 2999:
+        raise DecreeImportError("the plan's years are out of order", phrase=title)
+    period = Period(start=dt.date(first, 1, 1), end=dt.date(last, 12, 31))
+    kind = re.search(r"осы\s+(" + "|".join(_ACT_KINDS) + r")", folded.text)
+    if kind is None:
+        raise DecreeImportError("the preamble does not name the act («Осы өкімнің ...»)")
+    ctl = _CONTROLLER.search(folded.text)
+    if ctl is None:
+        raise DecreeImportError("no paragraph puts anyone in control («бақылау ... жүктелсін»)")
+    controller = Controller(
+        name=folded.original(ctl.start("name"), ctl.end("name")),
+        position=Names(kk=_one_line(folded.original(ctl.start("position"), ctl.end("position")))),
+    )
+    ctl_line = folded.text.count("\n", 0, ctl.end())
+    issuer, signatory = _parse_signature(lines[ctl_line + 1 :])
+    act = Act(
+        kind=_ACT_KINDS[kind.group(1)],
+        kind_kk=folded.original(kind.start(1), kind.end(1)),
+        issuer=issuer,
+        signatory=signatory,
+    )
+    return _one_line(title), period, act, controller
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s*\n\s*", " ", text).strip()
+
+
+def _parse_signature(lines: Sequence[_Line]) -> tuple[str, str]:
+    block: list[str] = []
+    for ln in lines:
+        if _PARAGRAPH.match(ln.text) or not ln.text.strip():
+            block = []
+            continue
+        m = _SIGNATURE.fullmatch(ln.text.strip())
+        if m and m.group("name"):
+            head = [*block, m.group("head")]
+            issuer = " ".join(" ".join(part.split()) for part in head if part.strip())
+            if not issuer:
+                raise DecreeImportError("the signature names no position", line=ln.number)
+            return issuer, m.group("name")
+        block.append(ln.text)
+    raise DecreeImportError("no signature («Position   I. Surname») after the paragraphs")
+
+
+# --- translations -----------------------------------------------------------------------------
+
+
+def _merge_translations(plan: Plan, sidecar: Translations, warnings: list[str]) -> Plan:
+    codes = {fold(a.code): a.code for a in plan.agencies}
+    for code in sidecar.agencies:
+        if fold(code) not in codes:
+            raise DecreeImportError(
+                f"the translations name agency {code}, which the glossary lacks"
+            )
+    by_number = {str(t.number) for t in plan.tasks}
+    for key in sidecar.tasks:
+        if key not in by_number:
+            raise DecreeImportError(f"the translations name task {key}, which the table lacks")
+    agencies_by_code = {fold(k): v for k, v in sidecar.agencies.items()}
+    agencies = []
+    for agency in plan.agencies:
+        names = agencies_by_code.get(fold(agency.code))
+        if names is None:
+            agencies.append(agency)
+            continue
+        agencies.append(
+            agency.model_copy(
+                update={
+                    "name": _names(agency.name.kk, names.localized("ru"), names.localized("en"))
+                }
+            )
+        )
+    tasks = []
+    for task in plan.tasks:
+        entry = sidecar.tasks.get(str(task.number))
+        ru = entry.localized("ru") if entry else None
+        en = entry.localized("en") if entry else None
+        missing = [lang for lang, value in (("ru", ru), ("en", en)) if value is None]
+        if missing:
+            warnings.append(f"task {task.number}: no {' or '.join(missing)} short title")
+        tasks.append(task.model_copy(update={"short_title": TaskTitles(ru=ru, en=en)}))
+    return plan.model_copy(update={"agencies": agencies, "tasks": tasks})

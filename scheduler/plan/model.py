@@ -1,0 +1,310 @@
+"""The action plan as data: pydantic models whose JSON Schema is ``data/plan.schema.json``.
+
+Everything the decree says is kept verbatim (Kazakh, exactly as written); each deadline and
+reporting phrase is kept next to its structured reading. Russian and English texts are optional
+and say where they come from (``official`` for a text published with the act, ``translation``
+for our own rendering), so a reader never mistakes a translation for the decree.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TextSource(enum.StrEnum):
+    """Where a non-Kazakh text comes from."""
+
+    OFFICIAL = "official"
+    TRANSLATION = "translation"
+
+
+class LocalizedText(_Model):
+    """A text in Russian or English, marked with its origin."""
+
+    text: Annotated[str, Field(min_length=1)]
+    source: TextSource
+
+
+class Names(_Model):
+    """A name or title: Kazakh verbatim from the decree, Russian and English optional."""
+
+    kk: Annotated[str, Field(min_length=1)]
+    ru: LocalizedText | None = None
+    en: LocalizedText | None = None
+
+    def in_language(self, language: str) -> str:
+        """The text in ``language`` (kk, ru or en), falling back to Kazakh."""
+        other = {"ru": self.ru, "en": self.en}.get(language)
+        return other.text if other is not None else self.kk
+
+
+class Period(_Model):
+    """The years the plan covers, both ends inclusive."""
+
+    start: dt.date
+    end: dt.date
+
+
+class ActKind(enum.StrEnum):
+    """The kind of the approving act, named after its Kazakh term in ``Act.kind_kk``."""
+
+    ORDER = "order"  # өкім
+    RESOLUTION = "resolution"  # қаулы
+    DECREE = "decree"  # жарлық
+    MINISTERIAL_ORDER = "ministerial_order"  # бұйрық
+
+
+class Act(_Model):
+    """The act that approves the plan. Number and date are null when the text omits them."""
+
+    kind: ActKind
+    kind_kk: str
+    issuer: str
+    signatory: str
+    code: str | None = None
+    number: str | None = None
+    date: dt.date | None = None
+
+
+class Controller(_Model):
+    """The official put in control of the execution of the act."""
+
+    name: str
+    position: Names
+
+
+class Section(_Model):
+    number: Annotated[int, Field(ge=1)]
+    title: Annotated[str, Field(min_length=1)]
+
+
+class Agency(_Model):
+    """One line of the decree's glossary of abbreviations."""
+
+    code: Annotated[str, Field(min_length=1)]
+    name: Names
+
+
+class Reading(enum.StrEnum):
+    """How "before <date>" (дейін) is read: the boundary day itself excluded or included."""
+
+    EXCLUSIVE = "exclusive"
+    INCLUSIVE = "inclusive"
+
+
+class Frequency(enum.StrEnum):
+    ANNUAL = "annual"
+    TWICE_A_YEAR = "twice_a_year"
+    QUARTERLY = "quarterly"
+    MONTHLY = "monthly"
+    WEEKLY = "weekly"
+
+
+class PeriodUnit(enum.StrEnum):
+    YEAR = "year"
+    HALF_YEAR = "half_year"
+    QUARTER = "quarter"
+    MONTH = "month"
+
+
+def period_end(unit: PeriodUnit, index: int, year: int) -> dt.date:
+    """The last day of the ``index``-th year, half-year, quarter or month of ``year``."""
+    months_per = {
+        PeriodUnit.YEAR: 12,
+        PeriodUnit.HALF_YEAR: 6,
+        PeriodUnit.QUARTER: 3,
+        PeriodUnit.MONTH: 1,
+    }
+    month = index * months_per[unit]
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+class DateDeadline(_Model):
+    """A day by which the task is done, that day included."""
+
+    kind: Literal["date"] = "date"
+    phrase: str
+    date: dt.date
+
+    def due(self) -> dt.date:
+        return self.date
+
+
+class BeforeDateDeadline(_Model):
+    """ "Before <boundary>" (дейін); ``reading`` says whether the boundary day still counts."""
+
+    kind: Literal["before_date"] = "before_date"
+    phrase: str
+    boundary: dt.date
+    reading: Reading
+
+    def due(self) -> dt.date:
+        """The last day on which the task is on time under the reading kept with it."""
+        if self.reading is Reading.EXCLUSIVE:
+            return self.boundary - dt.timedelta(days=1)
+        return self.boundary
+
+
+class PeriodEndDeadline(_Model):
+    """The end of a year, half-year, quarter or month; ``date`` is that period's last day."""
+
+    kind: Literal["period_end"] = "period_end"
+    phrase: str
+    unit: PeriodUnit
+    index: Annotated[int, Field(ge=1, le=12)]
+    year: int
+    date: dt.date
+
+    def due(self) -> dt.date:
+        return self.date
+
+
+class MonthDay(_Model):
+    month: Annotated[int, Field(ge=1, le=12)]
+    day: Annotated[int, Field(ge=1, le=31)]
+
+
+class RecurringDeadline(_Model):
+    """A task repeated every period; ``anchor`` fixes the day in the year for annual ones."""
+
+    kind: Literal["recurring"] = "recurring"
+    phrase: str
+    frequency: Frequency
+    anchor: MonthDay | None = None
+
+
+class OngoingDeadline(_Model):
+    """Continuous work with no due date of its own (тұрақты, тұрақты түрде)."""
+
+    kind: Literal["ongoing"] = "ongoing"
+    phrase: str
+
+
+SimpleDeadline = Annotated[
+    DateDeadline | BeforeDateDeadline | PeriodEndDeadline | RecurringDeadline | OngoingDeadline,
+    Field(discriminator="kind"),
+]
+
+
+class CompositePart(_Model):
+    """One labelled stage of a composite deadline, e.g. "дайындық" (preparation)."""
+
+    label: Annotated[str, Field(min_length=1)]
+    deadline: SimpleDeadline
+
+
+class CompositeDeadline(_Model):
+    kind: Literal["composite"] = "composite"
+    phrase: str
+    parts: Annotated[list[CompositePart], Field(min_length=1)]
+
+
+Deadline = Annotated[
+    DateDeadline
+    | BeforeDateDeadline
+    | PeriodEndDeadline
+    | RecurringDeadline
+    | OngoingDeadline
+    | CompositeDeadline,
+    Field(discriminator="kind"),
+]
+
+
+class ResponsibleAgency(_Model):
+    """An executor; the first one leads, "(жинақтау)" marks the one who consolidates."""
+
+    code: str
+    lead: bool
+    consolidator: bool
+
+
+class ReportDate(_Model):
+    """A reporting date; ``phrase`` is the whole date expression and ``span`` this day in it."""
+
+    phrase: str
+    span: str
+    date: dt.date
+
+
+class FormOfCompletion(_Model):
+    """What the task produces and how it is reported.
+
+    ``recipient`` is the agency reported to and ``report`` the document sent (e.g. ақпарат);
+    with no ``report_dates`` the report is due with the deadline itself.
+    """
+
+    raw: str
+    deliverables: list[str]
+    recipient: str | None = None
+    report: str | None = None
+    report_dates: list[ReportDate] = []
+
+
+class Funding(_Model):
+    raw: str
+    required: bool
+    programmes: list[Annotated[str, Field(pattern=r"^\d{3}$")]]
+
+
+class TaskTitles(_Model):
+    """Short titles of a task; the Kazakh one is the task text itself."""
+
+    ru: LocalizedText | None = None
+    en: LocalizedText | None = None
+
+
+class Task(_Model):
+    number: Annotated[int, Field(ge=1)]
+    section: Annotated[int, Field(ge=1)]
+    text: Annotated[str, Field(min_length=1)]
+    deadline: Deadline
+    responsible: Annotated[list[ResponsibleAgency], Field(min_length=1)]
+    form: FormOfCompletion
+    control: list[str]
+    funding: Funding
+    short_title: TaskTitles = TaskTitles()
+
+    def title(self, language: str) -> str:
+        """The short title in ``language``, or the Kazakh task text when there is none."""
+        other = {"ru": self.short_title.ru, "en": self.short_title.en}.get(language)
+        return other.text if other is not None else self.text
+
+    @property
+    def lead(self) -> str:
+        return self.responsible[0].code
+
+    @property
+    def consolidator(self) -> str | None:
+        return next((r.code for r in self.responsible if r.consolidator), None)
+
+
+class Plan(_Model):
+    """A whole action plan: metadata, sections, the agencies' glossary and the tasks."""
+
+    format_version: Literal[1] = 1
+    title: Names
+    period: Period
+    timezone: str = "Asia/Almaty"
+    act: Act
+    controller: Controller
+    sections: list[Section]
+    agencies: list[Agency]
+    tasks: list[Task]
+
+    def agency_codes(self) -> list[str]:
+        return [agency.code for agency in self.agencies]
+
+    def task(self, number: int) -> Task:
+        for task in self.tasks:
+            if task.number == number:
+                return task
+        raise KeyError(number)

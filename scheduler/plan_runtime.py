@@ -1,0 +1,99 @@
+"""The plan in force, with everything derived from it: its calendar, control points and schedule.
+
+Built once at start (and again when an administrator changes the plan or the calendar),
+then shared read-only by the handlers and the reminder engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from scheduler.plan.control_points import ControlPoint, expand
+from scheduler.plan.model import Plan
+from scheduler.reminders.policy import ReminderPolicy
+from scheduler.reminders.schedule import ReminderSchedule
+from scheduler.storage.tables import CalendarOverrideRow
+from scheduler.storage.unit_of_work import Database
+from scheduler.workdays import ShiftRule, WorkingCalendar
+
+
+@dataclass(frozen=True)
+class PlanRuntime:
+    plan: Plan
+    calendar: WorkingCalendar
+    points: tuple[ControlPoint, ...]
+    schedule: ReminderSchedule
+    tz: ZoneInfo
+    _by_task: dict[int, tuple[ControlPoint, ...]] = field(repr=False, default_factory=dict)
+
+    def points_of(self, task: int) -> tuple[ControlPoint, ...]:
+        return self._by_task.get(task, ())
+
+    def has_task(self, number: int) -> bool:
+        return number in self._by_task or any(t.number == number for t in self.plan.tasks)
+
+    def has_agency(self, code: str) -> bool:
+        return code in self.plan.agency_codes()
+
+    def tasks_of(self, agency: str) -> list[int]:
+        return [t.number for t in self.plan.tasks if any(r.code == agency for r in t.responsible)]
+
+    def today(self, now: dt.datetime) -> dt.date:
+        return now.astimezone(self.tz).date()
+
+
+def build_runtime(
+    plan: Plan,
+    *,
+    policy: ReminderPolicy,
+    tz: ZoneInfo,
+    rule: ShiftRule = ShiftRule.BACKWARD,
+    extra_working_days: Iterable[dt.date] = (),
+    extra_days_off: Iterable[dt.date] = (),
+) -> PlanRuntime:
+    calendar = WorkingCalendar(
+        rule=rule, extra_working_days=extra_working_days, extra_days_off=extra_days_off
+    )
+    points = tuple(expand(plan, calendar))
+    by_task: dict[int, list[ControlPoint]] = defaultdict(list)
+    for point in points:
+        by_task[point.task].append(point)
+    controls = {task.number: tuple(task.control) for task in plan.tasks}
+    schedule = ReminderSchedule(points, calendar, policy, tz, controls)
+    return PlanRuntime(
+        plan=plan,
+        calendar=calendar,
+        points=points,
+        schedule=schedule,
+        tz=tz,
+        _by_task={task: tuple(ps) for task, ps in by_task.items()},
+    )
+
+
+async def calendar_overrides(db: Database) -> tuple[list[dt.date], list[dt.date]]:
+    """The administrators' extra working days and extra days off."""
+    async with db.unit_of_work() as uow:
+        rows = (await uow.session.scalars(select(CalendarOverrideRow))).all()
+    working = sorted(r.day for r in rows if r.working)
+    off = sorted(r.day for r in rows if not r.working)
+    return working, off
+
+
+class PlanHolder:
+    """The runtime in force; replaced whole, so readers never see half a change."""
+
+    def __init__(self, runtime: PlanRuntime) -> None:
+        self.current = runtime
+
+    def replace(self, runtime: PlanRuntime) -> None:
+        self.current = runtime
+
+
+def task_numbers(plan: Plan) -> Sequence[int]:
+    return [t.number for t in plan.tasks]

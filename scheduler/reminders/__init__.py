@@ -1,0 +1,1 @@
+"""The reminder engine's planning half: which reminders are due now, and for whom."""

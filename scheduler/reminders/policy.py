@@ -1,0 +1,57 @@
+"""The reminder policy: when before and after a control point each agency is reminded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+ESCALATION = "esc"
+
+
+@dataclass(frozen=True)
+class ReminderPolicy:
+    """When reminders go out, in working days relative to a control point's effective date.
+
+    ``offsets`` are working days before the point (0 is the day itself). After it, an
+    overdue nudge goes out on ``overdue_first`` working days, then every ``overdue_every``
+    working days (a working week), until the agency reports done. Once a point is
+    ``escalate_after`` working days overdue it escalates, once, to the controlling
+    department and the administrators.
+
+    ``grace`` is how late a reminder may still go out after a downtime: ``None`` means
+    "the same working day, within working hours"; otherwise a fixed span.
+    """
+
+    offsets: tuple[int, ...] = (10, 5, 3, 1, 0)
+    send_time: dt.time = dt.time(9, 0)
+    working_hours_end: dt.time = dt.time(18, 0)
+    overdue_first: tuple[int, ...] = (1, 3)
+    overdue_every: int = 5
+    escalate_after: int = 5
+    grace: dt.timedelta | None = None
+    # Overdue nudges stop this many working days after the point, so a plan long closed
+    # without a report does not nudge forever.
+    overdue_horizon: int = 260
+
+    def __post_init__(self) -> None:
+        if any(o < 0 for o in self.offsets):
+            raise ValueError("reminder offsets are working days before a point: use 0 or more")
+        if self.overdue_every < 1 or self.escalate_after < 1:
+            raise ValueError("overdue intervals must be at least one working day")
+        if self.send_time >= self.working_hours_end:
+            raise ValueError("the send time must fall within working hours")
+
+    def overdue_slot(self, overdue_days: int) -> str | None:
+        """The nudge slot for a point overdue by ``overdue_days`` working days, if any."""
+        if overdue_days <= 0 or overdue_days > self.overdue_horizon:
+            return None
+        if overdue_days in self.overdue_first:
+            return f"+{overdue_days}"
+        last_first = max(self.overdue_first, default=0)
+        if overdue_days > last_first and (overdue_days - last_first) % self.overdue_every == 0:
+            return f"+{overdue_days}"
+        return None
+
+    @staticmethod
+    def before_slot(offset: int) -> str:
+        return "0" if offset == 0 else f"-{offset}"

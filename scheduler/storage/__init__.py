@@ -1,0 +1,1 @@
+"""Storage of Eskertu: tables, the engine factory, migrations and repositories."""

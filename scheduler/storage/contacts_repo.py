@@ -1,0 +1,78 @@
+"""Repository of users and chats. It never commits: the unit of work does."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scheduler.contacts import ChatInfo, LanguagePrefs, UserInfo
+from scheduler.storage.tables import ChatRow, UserRow
+from scheduler.storage.upsert import upsert
+
+
+class ContactsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def save_user(self, user: UserInfo, now: dt.datetime) -> None:
+        await upsert(
+            self._session,
+            UserRow.__table__,  # type: ignore[arg-type]
+            {
+                "id": user.id,
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "username": user.username,
+                "telegram_language": user.language_code,
+                "first_seen": now,
+                "last_seen": now,
+            },
+            key=["id"],
+            update=["first_name", "last_name", "username", "telegram_language", "last_seen"],
+        )
+
+    async def save_chat(self, chat: ChatInfo, now: dt.datetime) -> None:
+        await upsert(
+            self._session,
+            ChatRow.__table__,  # type: ignore[arg-type]
+            {
+                "id": chat.id,
+                "type": chat.type,
+                "title": chat.title,
+                "active": True,
+                "first_seen": now,
+                "last_seen": now,
+            },
+            key=["id"],
+            update=["type", "title", "active", "last_seen"],
+        )
+
+    async def language_prefs(self, user_id: int | None, chat_id: int | None) -> LanguagePrefs:
+        user_lang = chat_lang = None
+        if user_id is not None:
+            user_lang = await self._session.scalar(
+                select(UserRow.language).where(UserRow.id == user_id)
+            )
+        if chat_id is not None and chat_id != user_id:
+            chat_lang = await self._session.scalar(
+                select(ChatRow.language).where(ChatRow.id == chat_id)
+            )
+        return LanguagePrefs(user=user_lang, chat=chat_lang)
+
+    async def set_user_language(self, user_id: int, language: str) -> None:
+        await self._session.execute(
+            update(UserRow).where(UserRow.id == user_id).values(language=language)
+        )
+
+    async def set_chat_language(self, chat_id: int, language: str) -> None:
+        await self._session.execute(
+            update(ChatRow).where(ChatRow.id == chat_id).values(language=language)
+        )
+
+    async def get_user(self, user_id: int) -> UserRow | None:
+        return await self._session.get(UserRow, user_id)
+
+    async def get_chat(self, chat_id: int) -> ChatRow | None:
+        return await self._session.get(ChatRow, chat_id)

@@ -1,0 +1,161 @@
+"""Repository of agency memberships and the invitations that grant them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scheduler.storage.tables import InviteRow, MembershipRow, UserRow
+from scheduler.storage.upsert import upsert
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    user_id: int
+    agency: str
+    role: str
+    name: str | None = None
+    username: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    id: int
+    agency: str
+    role: str
+    created_by: int
+    expires_at: dt.datetime
+    max_uses: int
+    uses: int
+    revoked_at: dt.datetime | None
+
+
+class MembersRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self, user_id: int, agency: str, role: str, now: dt.datetime, by: int | None
+    ) -> None:
+        await upsert(
+            self._session,
+            MembershipRow.__table__,  # type: ignore[arg-type]
+            {
+                "user_id": user_id,
+                "agency": agency,
+                "role": role,
+                "active": True,
+                "created_at": now,
+                "created_by": by,
+            },
+            key=["user_id", "agency"],
+            update=["role", "active"],
+        )
+
+    async def remove(self, user_id: int, agency: str) -> bool:
+        result = await self._session.execute(
+            update(MembershipRow)
+            .where(
+                MembershipRow.user_id == user_id,
+                MembershipRow.agency == agency,
+                MembershipRow.active.is_(True),
+            )
+            .values(active=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def of_user(self, user_id: int) -> list[Member]:
+        rows = await self._session.execute(
+            select(MembershipRow.user_id, MembershipRow.agency, MembershipRow.role)
+            .where(MembershipRow.user_id == user_id, MembershipRow.active.is_(True))
+            .order_by(MembershipRow.id)
+        )
+        return [Member(*row) for row in rows]
+
+    async def of_agency(self, agency: str) -> list[Member]:
+        rows = await self._session.execute(
+            select(
+                MembershipRow.user_id,
+                MembershipRow.agency,
+                MembershipRow.role,
+                UserRow.first_name,
+                UserRow.username,
+            )
+            .join(UserRow, UserRow.id == MembershipRow.user_id, isouter=True)
+            .where(MembershipRow.agency == agency, MembershipRow.active.is_(True))
+            .order_by(MembershipRow.role, MembershipRow.id)
+        )
+        return [Member(*row) for row in rows]
+
+    async def add_invite(
+        self,
+        token_hash: str,
+        agency: str,
+        role: str,
+        by: int,
+        now: dt.datetime,
+        expires_at: dt.datetime,
+        max_uses: int,
+    ) -> int:
+        row = InviteRow(
+            token_hash=token_hash,
+            agency=agency,
+            role=role,
+            created_by=by,
+            created_at=now,
+            expires_at=expires_at,
+            max_uses=max_uses,
+            uses=0,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return row.id
+
+    async def find_invite(self, token_hash: str) -> Invite | None:
+        row = await self._session.scalar(
+            select(InviteRow).where(InviteRow.token_hash == token_hash).with_for_update()
+        )
+        return None if row is None else _invite(row)
+
+    async def use_invite(self, invite_id: int) -> bool:
+        """Count one use, unless another use took the last one first."""
+        result = await self._session.execute(
+            update(InviteRow)
+            .where(InviteRow.id == invite_id, InviteRow.uses < InviteRow.max_uses)
+            .values(uses=InviteRow.uses + 1)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def revoke_invite(self, invite_id: int, now: dt.datetime) -> bool:
+        result = await self._session.execute(
+            update(InviteRow)
+            .where(InviteRow.id == invite_id, InviteRow.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def invites(self, *, active_at: dt.datetime | None = None) -> list[Invite]:
+        query = select(InviteRow).order_by(InviteRow.id)
+        if active_at is not None:
+            query = query.where(
+                InviteRow.revoked_at.is_(None),
+                InviteRow.expires_at > active_at,
+                InviteRow.uses < InviteRow.max_uses,
+            )
+        return [_invite(r) for r in await self._session.scalars(query)]
+
+
+def _invite(row: InviteRow) -> Invite:
+    return Invite(
+        id=row.id,
+        agency=row.agency,
+        role=row.role,
+        created_by=row.created_by,
+        expires_at=row.expires_at,
+        max_uses=row.max_uses,
+        uses=row.uses,
+        revoked_at=row.revoked_at,
+    )

@@ -1,0 +1,141 @@
+"""Repository of status updates: each agency's reports, kept verbatim, never overwritten."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scheduler.storage.tables import StatusUpdateRow
+
+DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class NewStatus:
+    control_point: str
+    task_number: int
+    agency: str
+    status: str
+    text: str
+    source: str
+    user_id: int
+    chat_id: int
+    message_id: int | None = None
+    evidence_kind: str | None = None
+    evidence_file_id: str | None = None
+    evidence_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusEntry:
+    id: int
+    control_point: str
+    task_number: int
+    agency: str
+    status: str
+    text: str
+    source: str
+    user_id: int
+    created_at: dt.datetime
+    evidence_kind: str | None
+    evidence_name: str | None
+
+
+def _entry(row: StatusUpdateRow) -> StatusEntry:
+    return StatusEntry(
+        id=row.id,
+        control_point=row.control_point,
+        task_number=row.task_number,
+        agency=row.agency,
+        status=row.status,
+        text=row.text,
+        source=row.source,
+        user_id=row.user_id,
+        created_at=row.created_at,
+        evidence_kind=row.evidence_kind,
+        evidence_name=row.evidence_name,
+    )
+
+
+class StatusRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, status: NewStatus, now: dt.datetime) -> int:
+        row = StatusUpdateRow(
+            control_point=status.control_point,
+            task_number=status.task_number,
+            agency=status.agency,
+            status=status.status,
+            text=status.text,
+            source=status.source,
+            user_id=status.user_id,
+            chat_id=status.chat_id,
+            message_id=status.message_id,
+            evidence_kind=status.evidence_kind,
+            evidence_file_id=status.evidence_file_id,
+            evidence_name=status.evidence_name,
+            created_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return row.id
+
+    async def revoke(self, status_id: int, now: dt.datetime) -> StatusEntry | None:
+        row = await self._session.get(StatusUpdateRow, status_id)
+        if row is None or row.revoked_at is not None:
+            return None
+        row.revoked_at = now
+        return _entry(row)
+
+    async def get(self, status_id: int) -> StatusEntry | None:
+        row = await self._session.get(StatusUpdateRow, status_id)
+        return None if row is None else _entry(row)
+
+    async def latest(self, control_points: Iterable[str]) -> dict[str, dict[str, StatusEntry]]:
+        """The current status of every agency at each of the points: its latest valid update."""
+        ids = sorted(set(control_points))
+        found: dict[str, dict[str, StatusEntry]] = {}
+        for start in range(0, len(ids), 500):
+            rows = await self._session.scalars(
+                select(StatusUpdateRow)
+                .where(
+                    StatusUpdateRow.control_point.in_(ids[start : start + 500]),
+                    StatusUpdateRow.revoked_at.is_(None),
+                )
+                .order_by(StatusUpdateRow.created_at, StatusUpdateRow.id)
+            )
+            for row in rows:
+                found.setdefault(row.control_point, {})[row.agency] = _entry(row)
+        return found
+
+    async def history(
+        self, *, task_number: int, agency: str | None = None, limit: int = 20
+    ) -> list[StatusEntry]:
+        """The latest updates of a task, newest first, revoked ones left out."""
+        query = select(StatusUpdateRow).where(
+            StatusUpdateRow.task_number == task_number, StatusUpdateRow.revoked_at.is_(None)
+        )
+        if agency is not None:
+            query = query.where(StatusUpdateRow.agency == agency)
+        rows = await self._session.scalars(
+            query.order_by(StatusUpdateRow.created_at.desc(), StatusUpdateRow.id.desc()).limit(
+                limit
+            )
+        )
+        return [_entry(r) for r in rows]
+
+    async def revoke_all_for_message(self, chat_id: int, message_id: int, now: dt.datetime) -> None:
+        await self._session.execute(
+            update(StatusUpdateRow)
+            .where(
+                StatusUpdateRow.chat_id == chat_id,
+                StatusUpdateRow.message_id == message_id,
+                StatusUpdateRow.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+        )

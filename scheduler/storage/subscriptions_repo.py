@@ -1,0 +1,130 @@
+"""Repository of subscriptions: which chats follow which agencies and tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scheduler.storage.tables import ChatRow, SubscriptionRow
+from scheduler.storage.upsert import upsert
+
+AGENCY = "agency"
+TASK = "task"
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    chat_id: int
+    kind: str
+    target: str
+
+
+class SubscriptionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def subscribe(
+        self, chat_id: int, kind: str, target: str, now: dt.datetime, by: int | None
+    ) -> None:
+        """Subscribe the chat, or switch a lapsed subscription back on."""
+        await upsert(
+            self._session,
+            SubscriptionRow.__table__,  # type: ignore[arg-type]
+            {
+                "chat_id": chat_id,
+                "kind": kind,
+                "target": target,
+                "active": True,
+                "created_at": now,
+                "created_by": by,
+            },
+            key=["chat_id", "kind", "target"],
+            update=["active"],
+        )
+
+    async def unsubscribe(self, chat_id: int, kind: str, target: str) -> bool:
+        result = await self._session.execute(
+            update(SubscriptionRow)
+            .where(
+                SubscriptionRow.chat_id == chat_id,
+                SubscriptionRow.kind == kind,
+                SubscriptionRow.target == target,
+                SubscriptionRow.active.is_(True),
+            )
+            .values(active=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def of_chat(self, chat_id: int) -> list[Subscription]:
+        rows = await self._session.execute(
+            select(SubscriptionRow.chat_id, SubscriptionRow.kind, SubscriptionRow.target)
+            .where(SubscriptionRow.chat_id == chat_id, SubscriptionRow.active.is_(True))
+            .order_by(SubscriptionRow.kind, SubscriptionRow.target)
+        )
+        return [Subscription(*row) for row in rows]
+
+    async def followers(
+        self, agencies: Iterable[str] = (), tasks: Iterable[int] = ()
+    ) -> list[Subscription]:
+        """Active subscriptions to any of the agencies or tasks, in active chats only."""
+        agency_list = sorted(set(agencies))
+        task_list = sorted({str(t) for t in tasks})
+        found: list[Subscription] = []
+        for kind, targets in ((AGENCY, agency_list), (TASK, task_list)):
+            if not targets:
+                continue
+            rows = await self._session.execute(
+                select(SubscriptionRow.chat_id, SubscriptionRow.kind, SubscriptionRow.target)
+                .join(ChatRow, ChatRow.id == SubscriptionRow.chat_id, isouter=True)
+                .where(
+                    SubscriptionRow.kind == kind,
+                    SubscriptionRow.target.in_(targets),
+                    SubscriptionRow.active.is_(True),
+                    ChatRow.active.is_not(False),
+                )
+            )
+            found.extend(Subscription(*row) for row in rows)
+        return found
+
+    async def deactivate_chat(self, chat_id: int) -> int:
+        """The bot was blocked or removed: stop every subscription of that chat."""
+        result = await self._session.execute(
+            update(SubscriptionRow)
+            .where(SubscriptionRow.chat_id == chat_id, SubscriptionRow.active.is_(True))
+            .values(active=False)
+        )
+        await self._session.execute(
+            update(ChatRow).where(ChatRow.id == chat_id).values(active=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int, now: dt.datetime) -> int:
+        """A group became a supergroup: its subscriptions continue under the new id."""
+        subs = await self.of_chat(old_chat_id)
+        for sub in subs:
+            await self.subscribe(new_chat_id, sub.kind, sub.target, now, None)
+        await self._session.execute(
+            update(SubscriptionRow)
+            .where(SubscriptionRow.chat_id == old_chat_id)
+            .values(active=False)
+        )
+        old = await self._session.get(ChatRow, old_chat_id)
+        if old is not None:
+            old.active = False
+            if await self._session.get(ChatRow, new_chat_id) is None:
+                self._session.add(
+                    ChatRow(
+                        id=new_chat_id,
+                        type="supergroup",
+                        title=old.title,
+                        language=old.language,
+                        active=True,
+                        first_seen=now,
+                        last_seen=now,
+                    )
+                )
+        return len(subs)

@@ -1,0 +1,79 @@
+"""One transaction per use case: a unit of work opens it and commits or rolls it back."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from scheduler.delivery.outbox import OutboxRepository
+from scheduler.storage.audit_repo import AuditRepository
+from scheduler.storage.contacts_repo import ContactsRepository
+from scheduler.storage.engine_state_repo import EngineStateRepository
+from scheduler.storage.members_repo import MembersRepository
+from scheduler.storage.status_repo import StatusRepository
+from scheduler.storage.subscriptions_repo import SubscriptionRepository
+
+
+class UnitOfWork:
+    """Commits when the block ends normally and rolls back when it raises.
+
+    Repositories are built on the one session of the unit, so everything a use case
+    does lands together or not at all.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        self._session = self._sessions()
+        self.contacts = ContactsRepository(self._session)
+        self.subscriptions = SubscriptionRepository(self._session)
+        self.outbox = OutboxRepository(self._session)
+        self.statuses = StatusRepository(self._session)
+        self.engine_state = EngineStateRepository(self._session)
+        self.members = MembersRepository(self._session)
+        self.audit = AuditRepository(self._session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            if exc_type is None:
+                await session.commit()
+            else:
+                await session.rollback()
+        finally:
+            await session.close()
+            self._session = None
+
+
+class Database:
+    """The engine, its session factory, and a way to open units of work on them."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)

@@ -1,0 +1,1 @@
+"""Tests of message delivery: limits, retries, the worker and the Telegram adapter."""

@@ -1,0 +1,31 @@
+"""A started fake Bot API server and a PTB bot pointed at it, for the Telegram-side tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
+from tests.botapi import BotApiServer
+
+# Shaped like a real token, so that the test can tell whether it leaks into an error text.
+TOKEN = "7012345678:AAHk2vQ-Xb9sLmN4pRtY6uWz8aC0dEfGhIj"
+
+
+@asynccontextmanager
+async def bot_on_server(
+    *, read_timeout: float = 2.0, pool: int = 8
+) -> AsyncIterator[tuple[BotApiServer, Bot]]:
+    server = BotApiServer(token=TOKEN)
+    server.start()
+    try:
+        request = HTTPXRequest(
+            connection_pool_size=pool, read_timeout=read_timeout, pool_timeout=5.0
+        )
+        bot = Bot(TOKEN, base_url=server.base_url, request=request)
+        async with bot:
+            yield server, bot
+    finally:
+        server.stop()

@@ -1,0 +1,73 @@
+"""Starting the real bot, through the composition root, against the local Bot API."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.__main__ import build_application
+from bot.services import Services, services_of
+from bot.settings import Settings
+from scheduler.clock import Clock, FakeClock
+from scheduler.plan import load_plan
+from tests.botapi.server import BotApiServer
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAN_PATH = ROOT / "data" / "plan.json"
+
+
+@dataclass
+class RunningBot:
+    app: Application  # type: ignore[type-arg]
+    server: BotApiServer
+    clock: Clock
+
+    @property
+    def svc(self) -> Services:
+        return services_of(self.app)
+
+
+def make_settings(server: BotApiServer, database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "bot_token": server.token,
+        "telegram_api_url": server.base_url,
+        "database_url": database_url,
+        "plan_path": PLAN_PATH,
+        **overrides,
+    }
+    return Settings.model_validate(values)
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    server: BotApiServer,
+    database_url: str,
+    *,
+    clock: Clock | None = None,
+    **settings: Any,
+) -> AsyncIterator[RunningBot]:
+    """The bot as ``python -m bot`` builds it, polling the local server, stopped cleanly."""
+    config = make_settings(server, database_url, **settings)
+    clock = clock or FakeClock(dt.datetime(2016, 6, 1, 4, 0, tzinfo=dt.UTC))
+    app = build_application(config, plan=load_plan(config.plan_path), clock=clock)
+    async with app:
+        assert app.post_init is not None
+        await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            yield RunningBot(app, server, clock)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            assert app.post_stop is not None
+            await app.post_stop(app)
+    assert app.post_shutdown is not None
+    await app.post_shutdown(app)

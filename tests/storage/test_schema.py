@@ -1,0 +1,112 @@
+"""The migrations build the schema the tables describe, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import inspect, text
+
+from scheduler.clock import FakeClock
+from scheduler.contacts import ChatInfo, UserInfo
+from scheduler.storage.engine import create_engine
+from scheduler.storage.migrate import current_revision, head_revision, upgrade
+from scheduler.storage.tables import Base, ChatRow, UserRow
+from scheduler.storage.unit_of_work import Database
+from scheduler.usecases.contacts import record_contact
+
+KAZAKH_NAME = "Әсел Құрманғазықызы"
+
+
+async def test_upgrade_reaches_head_and_is_idempotent(database_url: str) -> None:
+    database = Database(create_engine(database_url))
+    try:
+        before, after = await upgrade(database.engine)
+        assert before is None
+        assert after == head_revision()
+        again = await upgrade(database.engine)
+        assert again == (after, after)
+        assert await current_revision(database.engine) == head_revision()
+    finally:
+        await database.close()
+
+
+async def test_migrated_tables_match_the_models(db: Database) -> None:
+    async with db.engine.connect() as conn:
+        tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+        columns = await conn.run_sync(
+            lambda c: {t: {col["name"] for col in inspect(c).get_columns(t)} for t in tables}
+        )
+    for table in Base.metadata.sorted_tables:
+        assert table.name in tables
+        assert columns[table.name] == {c.name for c in table.columns}
+
+
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: object) -> None:
+    database = Database(create_engine(f"sqlite+aiosqlite:///{tmp_path}/wal.sqlite3"))
+    try:
+        async with database.engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+            assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+    finally:
+        await database.close()
+
+
+async def test_sqlite_file_folder_is_created_on_first_use(tmp_path: object) -> None:
+    from pathlib import Path
+
+    target = Path(str(tmp_path)) / "nested" / "deeper" / "bot.sqlite3"
+    database = Database(create_engine(f"sqlite+aiosqlite:///{target}"))
+    try:
+        await upgrade(database.engine)
+    finally:
+        await database.close()
+    assert target.is_file()
+
+
+async def test_record_contact_stores_user_and_chat_verbatim(db: Database) -> None:
+    clock = FakeClock(dt.datetime(2016, 3, 1, 4, 0, tzinfo=dt.UTC))
+    user = UserInfo(id=7_000_000_001, first_name=KAZAKH_NAME, username="asel", language_code="kk")
+    chat = ChatInfo(id=-1_001_234_567_890, type="supergroup", title="МСМ үйлестірушілері")
+    prefs = await record_contact(db, clock, user, chat)
+    assert prefs.user is None and prefs.chat is None
+
+    clock.advance(dt.timedelta(hours=1))
+    renamed = UserInfo(id=user.id, first_name="Әсел", username="asel_k")
+    await record_contact(db, clock, renamed, chat)
+
+    async with db.unit_of_work() as uow:
+        row = await uow.contacts.get_user(user.id)
+        chat_row = await uow.contacts.get_chat(chat.id)
+    assert row is not None and chat_row is not None
+    assert row.first_name == "Әсел" and row.username == "asel_k"
+    assert row.first_seen == dt.datetime(2016, 3, 1, 4, 0, tzinfo=dt.UTC)
+    assert row.last_seen == dt.datetime(2016, 3, 1, 5, 0, tzinfo=dt.UTC)
+    assert chat_row.title == "МСМ үйлестірушілері"
+    assert chat_row.type == "supergroup"
+
+
+async def test_language_choice_is_kept_per_user_and_per_group(db: Database) -> None:
+    clock = FakeClock(dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    user = UserInfo(id=42, first_name="Ivan")
+    group = ChatInfo(id=-100, type="group", title="ИДМ")
+    await record_contact(db, clock, user, group)
+    async with db.unit_of_work() as uow:
+        await uow.contacts.set_user_language(42, "ru")
+        await uow.contacts.set_chat_language(-100, "en")
+    prefs = await record_contact(db, clock, user, group)
+    assert (prefs.user, prefs.chat) == ("ru", "en")
+    assert prefs.resolve("kk") == "en"
+    private = await record_contact(db, clock, user, ChatInfo(id=42, type="private"))
+    assert private.resolve("kk") == "ru"
+
+
+async def test_a_failed_unit_of_work_leaves_nothing(db: Database) -> None:
+    clock = FakeClock(dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    with pytest.raises(RuntimeError):
+        async with db.unit_of_work() as uow:
+            await uow.contacts.save_user(UserInfo(id=5, first_name="x"), clock.now())
+            raise RuntimeError("boom")
+    async with db.unit_of_work() as uow:
+        assert await uow.session.get(UserRow, 5) is None
+        assert await uow.session.get(ChatRow, 5) is None
