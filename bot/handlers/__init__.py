@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.handlers import browse, fallback, start, status, subscribe
+from bot.handlers import admin, browse, fallback, start, status, subscribe
 
 # Commands shown in Telegram's menu, in this order; each has a catalog key "menu.<name>".
 MENU_COMMANDS = (
@@ -37,6 +37,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("unsubscribe", subscribe.unsubscribe_menu),
         CommandHandler("done", status.done_command),
         CommandHandler("status", status.status_command),
+        CommandHandler("invite", admin.invite),
         CallbackQueryHandler(start.language_chosen, pattern=r"^lang:"),
         CallbackQueryHandler(browse.tasks_page, pattern=r"^tasks:"),
         CallbackQueryHandler(browse.task_button, pattern=r"^task:\d+$"),

@@ -172,9 +172,12 @@ async def reply_to_bot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                 for s in options
             ),
         )
+        # Quoting the officer's message keeps their words with the question, so the
+        # button pressed later can store them verbatim.
         await message.reply_text(
             render.clarify_question(tr, [str(c) for c in candidates]),
             reply_markup=keyboard(buttons),
+            do_quote=True,
         )
         return
     report = Report(

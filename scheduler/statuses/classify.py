@@ -6,7 +6,8 @@ buttons. Only the first ``LIMIT`` characters are examined.
 
 Matching works on a folded copy of the message; the caller keeps the original. The copy is
 NFKC-normalised, stripped of invisible characters and combining marks, and each word is folded
-to a small Latin alphabet: Latin look-alikes inside a Cyrillic word become Cyrillic, Kazakh
+to a small Latin alphabet: Latin look-alikes inside a Cyrillic word become Cyrillic (so do
+whole words of look-alikes, such as "B" or "Het", in a mostly Cyrillic message), Kazakh
 letters fall together with their usual Russian and Latin stand-ins (ә a, і и i, ң н n, ғ г g,
 қ к q k, ү ұ у u, ө о o, һ х h), Cyrillic is transliterated (ы и й і y all become ``i``), Latin
 digraphs (zh, kh, gh, ts) become single letters, repeated ``i`` collapses and a letter typed
@@ -69,6 +70,7 @@ LIMIT = 2000
 
 # NFKC can expand a character many times over ("ﷺ"); this bounds the work that follows.
 _EXPANDED_LIMIT = 4 * LIMIT
+_CACHED_WORD_LENGTH = 40
 
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
@@ -323,8 +325,15 @@ def _prepare(text: str) -> str:
     return _WORD.sub(lambda match: _fold_word(match.group(), cyrillic=cyrillic), text)
 
 
-@functools.lru_cache(maxsize=4096)
 def _fold_word(word: str, *, cyrillic: bool = False) -> str:
+    # Words repeat across messages, so short ones are remembered; long ones would only bloat
+    # the cache.
+    if len(word) <= _CACHED_WORD_LENGTH:
+        return _fold_short_word(word, cyrillic)
+    return _fold_any_word(word, cyrillic)
+
+
+def _fold_any_word(word: str, cyrillic: bool) -> str:
     """Fold one word; in a mostly Cyrillic message, "B" or "Het" are taken as Cyrillic too."""
     if _CYRILLIC.search(word) or (cyrillic and not word.strip(_LOOKALIKE_LETTERS)):
         if _LATIN.search(word):
@@ -337,6 +346,9 @@ def _fold_word(word: str, *, cyrillic: bool = False) -> str:
         decomposed = unicodedata.normalize("NFKD", word)
         word = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_FOLD)
     return _STRETCHED.sub(r"\1", _I_RUNS.sub("i", word))
+
+
+_fold_short_word = functools.lru_cache(maxsize=4096)(_fold_any_word)
 
 
 def _scanners(patterns: list[str]) -> dict[str, tuple[re.Pattern[str], tuple[int, ...]]]:

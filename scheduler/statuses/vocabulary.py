@@ -62,7 +62,7 @@ ENTRIES: tuple[tuple[Kind, str], ...] = (
     (Kind.NEUTRAL, "(ешқандай )?(мәселе|проблема|кедергі)(лер|лар)? жоқ"),
     (Kind.NEUTRAL, "(нет|без) проблем~"),
     (Kind.NEUTRAL, "проблем~ нет"),
-    (Kind.NEUTRAL, "no (problem|issue)~"),
+    (Kind.NEUTRAL, "no (problem~|iss(ue|ues))"),
     # --- in progress, where the phrase contains a done or report word ---
     (Kind.IN_PROGRESS, "(направлен~|отправлен~) на (согласование|подпись|рассмотрение)"),
     (Kind.IN_PROGRESS, "на (согласование|подпись|рассмотрение) (направлен~|отправлен~)"),
@@ -147,6 +147,7 @@ ENTRIES: tuple[tuple[Kind, str], ...] = (
     (Kind.IN_PROGRESS, "(ведется|ведутся|идет|проводится) работ(а|ы)"),
     (Kind.IN_PROGRESS, "работ(а|ы) (ведется|ведутся|идет|проводится)"),
     (Kind.IN_PROGRESS, "(работаем|готовится|готовим|выполняется|исполняется)"),
+    (Kind.IN_PROGRESS, "(ведется|ведутся)"),
     (Kind.IN_PROGRESS, "(прорабатыва|подготавлива|разрабатыва|согласовыва)~"),
     (Kind.IN_PROGRESS, "(work )?in (progress|process|work)"),
     (Kind.IN_PROGRESS, "(working on it|ongoing|under way|underway|under review|wip)"),
@@ -176,7 +177,7 @@ ENTRIES: tuple[tuple[Kind, str], ...] = (
     (Kind.PROBLEM, "не (выделен~|выделил~) (средства|финансирование)"),
     (Kind.PROBLEM, "отсутств~ (финансировани~|средств~)"),
     (Kind.PROBLEM, "(сорван~|срыв~|невозможно|затруднени~|трудност~|задерж~)"),
-    (Kind.PROBLEM, "(problem~|issue~|blocked|blocker~|stuck|failed|impossible|delayed)"),
+    (Kind.PROBLEM, "(problem~|iss(ue|ues)|blocked|blocker~|stuck|failed|impossible|delayed)"),
     (Kind.PROBLEM, "no (funding|funds|budget)"),
     (Kind.PROBLEM, "not possible"),
     # --- a completion verb with the Kazakh negation suffix (-ма/-ме/-ба/-бе/-па/-пе) inside ---

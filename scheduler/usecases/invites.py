@@ -39,19 +39,44 @@ class NewInvite:
     expires_at: dt.datetime
 
 
+class InviteRefusal(enum.StrEnum):
+    NOT_ADMIN = "not_admin"
+    UNKNOWN_AGENCY = "unknown_agency"
+    UNKNOWN_ROLE = "unknown_role"
+
+
 async def create_invite(
     db: Database,
     clock: Clock,
     *,
     admin_id: int,
+    admins: tuple[int, ...],
+    agencies: list[str],
     agency: str,
     role: str,
     ttl: dt.timedelta = DEFAULT_TTL,
     max_uses: int = 1,
-) -> NewInvite:
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}: expected one of {', '.join(ROLES)}")
+) -> NewInvite | InviteRefusal:
+    """An invitation for ``agency``; refused (and recorded) unless an administrator asks."""
     now = clock.now()
+    refusal = None
+    if admin_id not in admins:
+        refusal = InviteRefusal.NOT_ADMIN
+    elif agency not in agencies:
+        refusal = InviteRefusal.UNKNOWN_AGENCY
+    elif role not in ROLES:
+        refusal = InviteRefusal.UNKNOWN_ROLE
+    if refusal is not None:
+        async with db.unit_of_work() as uow:
+            await uow.audit.record(
+                at=now,
+                user_id=admin_id,
+                chat_id=None,
+                action="invite.create",
+                allowed=False,
+                detail={"agency": agency, "role": role, "reason": refusal},
+            )
+        return refusal
     token = secrets.token_urlsafe(TOKEN_BYTES)
     async with db.unit_of_work() as uow:
         invite_id = await uow.members.add_invite(

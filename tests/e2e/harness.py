@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator
@@ -15,6 +16,7 @@ from bot.__main__ import build_application
 from bot.services import Services, services_of
 from bot.settings import Settings
 from scheduler.clock import Clock, FakeClock
+from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.plan import load_plan
 from tests.botapi.server import BotApiServer
 
@@ -50,12 +52,16 @@ async def running_bot(
     database_url: str,
     *,
     clock: Clock | None = None,
+    limiter: RateLimiter | None = None,
     **settings: Any,
 ) -> AsyncIterator[RunningBot]:
     """The bot as ``python -m bot`` builds it, polling the local server, stopped cleanly."""
     config = make_settings(server, database_url, **settings)
     clock = clock or FakeClock(dt.datetime(2016, 6, 1, 4, 0, tzinfo=dt.UTC))
-    app = build_application(config, plan=load_plan(config.plan_path), clock=clock)
+    # Telegram's per-chat pacing would only slow the stories down; the limits have tests of
+    # their own.
+    limiter = limiter or RateLimiter(Limits(chat_interval=0.0, group=10_000))
+    app = build_application(config, plan=load_plan(config.plan_path), clock=clock, limiter=limiter)
     async with app:
         assert app.post_init is not None
         await app.post_init(app)
@@ -71,3 +77,16 @@ async def running_bot(
             await app.post_stop(app)
     assert app.post_shutdown is not None
     await app.post_shutdown(app)
+
+
+async def delivered(bot: RunningBot, timeout: float = 10.0) -> None:
+    """Wait until the outbox has nothing left to send."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        async with bot.svc.db.unit_of_work() as uow:
+            if await uow.outbox.depth() == 0:
+                return
+        if loop.time() > deadline:
+            raise TimeoutError("the outbox did not drain")
+        await asyncio.sleep(0.02)
