@@ -81,17 +81,26 @@ def placeholders(template: str) -> set[str]:
 
 
 def load_catalog(directory: Path = LOCALES_DIR, fallback: str = "kk") -> Catalog:
+    """Every ``<language>/*.po`` file under ``directory``; a key defined twice is an error."""
     messages: dict[str, dict[str, str]] = {}
     for language in LANGUAGES:
-        path = directory / f"{language}.po"
-        try:
-            with path.open("rb") as handle:
-                po = read_po(handle, locale=language)
-        except OSError as exc:
-            raise CatalogError(
-                f"cannot read the {language} catalog {path}: {exc.strerror}"
-            ) from None
-        messages[language] = {
-            str(message.id): str(message.string) for message in po if message.id and message.string
-        }
+        files = sorted((directory / language).glob("*.po"))
+        if not files:
+            raise CatalogError(f"cannot read the {language} catalog: no .po files in {directory}")
+        merged: dict[str, str] = {}
+        for path in files:
+            for key, text in _read(path, language).items():
+                if key in merged:
+                    raise CatalogError(f"{path}: message {key!r} is defined twice")
+                merged[key] = text
+        messages[language] = merged
     return Catalog(messages, fallback=fallback)
+
+
+def _read(path: Path, language: str) -> dict[str, str]:
+    try:
+        with path.open("rb") as handle:
+            po = read_po(handle, locale=language)
+    except OSError as exc:
+        raise CatalogError(f"cannot read the {language} catalog {path}: {exc.strerror}") from None
+    return {str(m.id): str(m.string) for m in po if m.id and m.string}

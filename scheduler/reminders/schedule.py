@@ -8,7 +8,6 @@ tick therefore costs what is due that day, not the size of the plan.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -52,7 +51,6 @@ class ReminderSchedule:
         self.tz = tz
         ordered = sorted(points, key=lambda p: (p.effective, p.id))
         self.points = {p.id: p for p in ordered}
-        self._effective = [p.effective for p in ordered]
         self._ordered = ordered
         before: dict[dt.date, list[Occasion]] = defaultdict(list)
         for point in ordered:
@@ -64,10 +62,18 @@ class ReminderSchedule:
                 )
                 before[day].append(Occasion(point, policy.before_slot(offset)))
         self._before = dict(before)
-        # A point cannot be overdue by more working days than calendar days.
-        self._overdue_lookback = dt.timedelta(
-            days=max(policy.overdue_horizon, policy.escalate_after) * 7 // 5 + 14
-        )
+        by_effective: dict[dt.date, list[ControlPoint]] = defaultdict(list)
+        for point in ordered:
+            by_effective[point.effective].append(point)
+        self._by_effective = dict(by_effective)
+        late_slots: dict[int, list[str]] = defaultdict(list)
+        for late in range(1, policy.overdue_horizon + 1):
+            slot = policy.overdue_slot(late)
+            if slot is not None:
+                late_slots[late].append(slot)
+        late_slots[policy.escalate_after].append(ESCALATION)
+        self._late_slots = {late: tuple(slots) for late, slots in late_slots.items()}
+        self._max_lookback = dt.timedelta(days=max(self._late_slots, default=0) * 2 + 30)
 
     def send_instant(self, day: dt.date) -> dt.datetime:
         """The moment (UTC) the reminders of ``day`` go out: the send time, local to the plan."""
@@ -96,18 +102,30 @@ class ReminderSchedule:
         return found
 
     def _overdue_on(self, day: dt.date) -> Iterator[Occasion]:
-        if not self.calendar.is_working_day(day):
+        """Nudges and escalations of ``day``: walk back over the overdue slots, not the plan.
+
+        Effective dates are working days, so a point is exactly ``n`` working days late on
+        ``day`` when its effective date is the ``n``-th working day before it.
+        """
+        calendar = self.calendar
+        if not calendar.is_working_day(day) or not self._late_slots:
             return
-        low = bisect.bisect_left(self._effective, day - self._overdue_lookback)
-        high = bisect.bisect_left(self._effective, day)
-        policy = self.policy
-        for point in self._ordered[low:high]:
-            late = self.calendar.working_days_between(point.effective, day)
-            slot = policy.overdue_slot(late)
-            if slot is not None:
-                yield Occasion(point, slot)
-            if late == policy.escalate_after:
-                yield Occasion(point, ESCALATION)
+        deepest = max(self._late_slots)
+        late, cursor = 0, day
+        # One walk back over at most a year and a half of days, whatever the plan's size.
+        while late < deepest:
+            cursor -= dt.timedelta(days=1)
+            if not calendar.is_working_day(cursor):
+                if day - cursor > self._max_lookback:
+                    return
+                continue
+            late += 1
+            slots = self._late_slots.get(late)
+            if slots is None:
+                continue
+            for point in self._by_effective.get(cursor, ()):
+                for slot in slots:
+                    yield Occasion(point, slot)
 
     def point(self, point_id: str) -> ControlPoint | None:
         return self.points.get(point_id)

@@ -79,10 +79,10 @@ async def running_bot(
     await app.post_shutdown(app)
 
 
-async def delivered(bot: RunningBot, timeout: float = 10.0) -> None:
+async def delivered(bot: RunningBot, within: float = 10.0) -> None:
     """Wait until the outbox has nothing left to send."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within
     while True:
         async with bot.svc.db.unit_of_work() as uow:
             if await uow.outbox.depth() == 0:
