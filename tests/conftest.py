@@ -68,3 +68,17 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 
 # PTB warns on every 429 unless durations are timedeltas; the bot opts in the same way.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A schema of its own on PostgreSQL, for tests that are about sharing one database."""
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        pytest.skip(f"{POSTGRES_ENV} is not set")
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    _run_sql(base, f'CREATE SCHEMA "{schema}"')
+    try:
+        yield str(make_url(base).update_query_dict({"schema": schema}))
+    finally:
+        _run_sql(base, f'DROP SCHEMA "{schema}" CASCADE')

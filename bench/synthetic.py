@@ -1,0 +1,181 @@
+"""Large synthetic plans and subscription tables for the benchmarks.
+
+A synthetic plan is built as control points (one deadline per task), not as a plan
+document: the tick works on points, and building points directly lets the benchmark say
+exactly how many of them come due on the measured day. The points are spread over the
+working days of two years; the ``due`` tasks are placed on the days that put one
+reminder occasion on the measured day (a reminder before the point, an overdue nudge or
+an escalation), and every other task avoids those days, so the day's occasions are
+exactly ``due``.
+
+Subscriptions are written in bulk with plain multi-row INSERTs, as a large deployment's
+table would look: most chats follow one agency, the rest follow one task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert
+
+from scheduler.plan.control_points import ControlPoint
+from scheduler.reminders.policy import ReminderPolicy
+from scheduler.storage.subscriptions_repo import AGENCY, TASK
+from scheduler.storage.tables import ChatRow, SubscriptionRow
+from scheduler.storage.unit_of_work import Database
+from scheduler.workdays import WorkingCalendar
+
+SPAN_START = dt.date(2025, 1, 1)
+SPAN_END = dt.date(2026, 12, 31)
+# The measured day: a working day well inside the span, so points lie on both sides.
+MEASURED_DAY = dt.date(2025, 12, 10)
+FIRST_CHAT = 200_000_001
+# One chat in ten follows a task rather than an agency.
+TASK_SHARE = 10
+_INSERT_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class SyntheticPlan:
+    points: tuple[ControlPoint, ...]
+    controls: dict[int, tuple[str, ...]]
+    agencies: tuple[str, ...]
+    day: dt.date
+    due: int
+
+
+def agency_codes(count: int) -> tuple[str, ...]:
+    return tuple(f"AG{i:03d}" for i in range(1, count + 1))
+
+
+def late_days(policy: ReminderPolicy) -> list[int]:
+    """Every number of working days overdue on which a point has a nudge or escalates."""
+    found = {n for n in range(1, policy.overdue_horizon + 1) if policy.overdue_slot(n)}
+    found.add(policy.escalate_after)
+    return sorted(found)
+
+
+def _relations(policy: ReminderPolicy) -> list[int]:
+    """Working-day distances from the measured day that give a point one occasion on it.
+
+    Positive: the point lies ahead (a reminder before it); negative: it is overdue.
+    The first few of each kind are used for the due tasks, alternating.
+    """
+    ahead = sorted(set(policy.offsets))
+    behind = [-n for n in late_days(policy)[: len(ahead)]]
+    mixed: list[int] = []
+    for i in range(max(len(ahead), len(behind))):
+        mixed.extend(ahead[i : i + 1])
+        mixed.extend(behind[i : i + 1])
+    return mixed
+
+
+def _hot_days(calendar: WorkingCalendar, policy: ReminderPolicy, day: dt.date) -> set[dt.date]:
+    """Every effective date that would give a point an occasion on ``day``."""
+    days = {calendar.add_working_days(day, offset) for offset in policy.offsets if offset}
+    days.add(day)
+    days.update(calendar.add_working_days(day, -late) for late in late_days(policy))
+    return days
+
+
+def build_plan(
+    tasks: int,
+    due: int,
+    *,
+    agencies: int = 50,
+    calendar: WorkingCalendar | None = None,
+    policy: ReminderPolicy | None = None,
+) -> SyntheticPlan:
+    """``tasks`` tasks, of which exactly ``due`` have one occasion on the measured day."""
+    if not 0 <= due <= tasks:
+        raise ValueError("the due tasks must be a part of the plan")
+    calendar = calendar or WorkingCalendar()
+    policy = policy or ReminderPolicy()
+    day = MEASURED_DAY
+    while not calendar.is_working_day(day):
+        day += dt.timedelta(days=1)
+    hot = _hot_days(calendar, policy, day)
+    cold = [
+        d
+        for d in (SPAN_START + dt.timedelta(days=i) for i in range((SPAN_END - SPAN_START).days))
+        if calendar.is_working_day(d) and d not in hot
+    ]
+    relations = _relations(policy)
+    codes = agency_codes(agencies)
+    points: list[ControlPoint] = []
+    controls: dict[int, tuple[str, ...]] = {}
+    for n in range(1, tasks + 1):
+        i = n - 1
+        # The due tasks are spread evenly through the numbering, not bunched at its start.
+        is_due = due > 0 and i * due % tasks < due
+        if is_due:
+            effective = calendar.add_working_days(day, relations[i * due // tasks % len(relations)])
+        else:
+            effective = cold[(i * 7919) % len(cold)]
+        size = 1 + n % 3
+        own = tuple(codes[(n + k * 17) % len(codes)] for k in range(size))
+        points.append(
+            ControlPoint(
+                id=f"T{n:05d}-deadline-{effective.isoformat()}",
+                task=n,
+                kind="deadline",
+                agencies=own,
+                lead=own[0],
+                consolidator=None,
+                nominal=effective,
+                effective=effective,
+                phrase=effective.isoformat(),
+            )
+        )
+        controls[n] = (codes[(n * 7 + 3) % len(codes)],)
+    return SyntheticPlan(tuple(points), controls, codes, day, due)
+
+
+def subscription_rows(
+    subs: int, agencies: Sequence[str], tasks: Sequence[int], now: dt.datetime
+) -> list[dict[str, Any]]:
+    """One subscription per chat: every tenth chat follows a task, the others an agency."""
+    rows = []
+    for i in range(subs):
+        if tasks and i % TASK_SHARE == TASK_SHARE - 1:
+            kind, target = TASK, str(tasks[(i // TASK_SHARE) % len(tasks)])
+        else:
+            kind, target = AGENCY, agencies[i % len(agencies)]
+        rows.append(
+            {
+                "chat_id": FIRST_CHAT + i,
+                "kind": kind,
+                "target": target,
+                "active": True,
+                "created_at": now,
+                "created_by": None,
+            }
+        )
+    return rows
+
+
+async def insert_subscriptions(
+    db: Database, subs: int, agencies: Sequence[str], tasks: Sequence[int], now: dt.datetime
+) -> list[int]:
+    """Write ``subs`` private chats and their subscriptions; returns the chat ids."""
+    rows = subscription_rows(subs, agencies, tasks, now)
+    chats = [
+        {
+            "id": row["chat_id"],
+            "type": "private",
+            "title": None,
+            "language": None,
+            "active": True,
+            "first_seen": now,
+            "last_seen": now,
+        }
+        for row in rows
+    ]
+    async with db.unit_of_work() as uow:
+        for table, values in ((ChatRow.__table__, chats), (SubscriptionRow.__table__, rows)):
+            for start in range(0, len(values), _INSERT_CHUNK):
+                await uow.session.execute(insert(table), values[start : start + _INSERT_CHUNK])
+    return [row["chat_id"] for row in rows]
