@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import logging
 import os
 import secrets
@@ -15,6 +16,7 @@ import socket
 import sys
 from collections.abc import Sequence
 
+from prometheus_client import CollectorRegistry
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
@@ -23,17 +25,21 @@ from bot.background import Background
 from bot.cli import build_parser
 from bot.cli import calendar as calendar_cli
 from bot.cli import plan as plan_cli
+from bot.cli import report as report_cli
 from bot.delivery.renderer import OutboxRenderer
 from bot.delivery.telegram_sender import TelegramSender
 from bot.errors import on_error
 from bot.handlers import MENU_COMMANDS, build_handlers
+from bot.handlers.reports import schedule_weekly_digest
 from bot.i18n.catalog import LANGUAGES, Catalog, load_catalog
 from bot.jobs import tick_job
 from bot.logging_setup import configure_logging
 from bot.services import SERVICES_KEY, Services, services_of
 from bot.settings import Settings, SettingsError, load_settings
+from bot.webhook.metrics import METRICS_KEY, Metrics
+from bot.webhook.server import run_webhook_server
 from scheduler.clock import Clock, SystemClock
-from scheduler.delivery.ratelimit import RateLimiter
+from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.delivery.worker import DeliveryWorker
 from scheduler.plan import PlanError, load_plan
 from scheduler.plan.model import Plan
@@ -42,6 +48,7 @@ from scheduler.reminders.policy import ReminderPolicy
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
 from scheduler.storage.unit_of_work import Database
+from scheduler.usecases.plan_changes import plan_in_force
 
 log = logging.getLogger("eskertu")
 
@@ -95,13 +102,21 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .build()
     )
+    # -- metrics: counted by every instance, served at /metrics in webhook mode ---------------
+    metrics = Metrics(CollectorRegistry())
+    app.bot_data[METRICS_KEY] = metrics
+    # ------------------------------------------------------------------------------------------
     worker = DeliveryWorker(
         db,
         clock,
         TelegramSender(app.bot),
         OutboxRenderer(db, clock, plans, catalog, settings.default_language),
-        limiter or RateLimiter(),
+        # Telegram's 30 messages/s are per bot: instances sharing it split it between them.
+        limiter or RateLimiter(Limits(total=settings.max_messages_per_second)),
         worker_id=f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}",
+        lease=dt.timedelta(seconds=settings.outbox_lease_seconds),
+        on_sent=metrics.reminder_sent,
+        on_failed=metrics.delivery_failed,
     )
     app.bot_data[SERVICES_KEY] = Services(
         settings=settings,
@@ -122,25 +137,32 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     before, after = await upgrade(svc.db.engine)
     if before != after:
         log.info("database schema upgraded from %s to %s", before or "empty", after)
+    # The database keeps the plan in force: the file's plan unless an administrator changed
+    # it since the file was last loaded.
+    version, plan = await plan_in_force(svc.db, svc.clock, svc.plan)
     working, off = await calendar_overrides(svc.db)
-    if working or off:
-        settings = svc.settings
-        svc.plans.replace(
-            build_runtime(
-                svc.plan,
-                policy=reminder_policy(settings),
-                tz=settings.tz,
-                rule=settings.working_day_rule,
-                extra_working_days=working,
-                extra_days_off=off,
-            )
-        )
+    settings = svc.settings
+    svc.plans.replace(
+        build_runtime(
+            plan,
+            policy=reminder_policy(settings),
+            tz=settings.tz,
+            rule=settings.working_day_rule,
+            extra_working_days=working,
+            extra_days_off=off,
+        ),
+        version,
+    )
     await _set_menus(app, svc)
     svc.background.start(svc.delivery)
     if app.job_queue is not None:
         app.job_queue.run_repeating(
             tick_job, interval=svc.settings.tick_seconds, first=0, name="eskertu-tick"
         )
+    # -- weekly digest to administrators and controlling departments (bot/handlers/reports.py) --
+    if app.job_queue is not None:
+        schedule_weekly_digest(app.job_queue, svc.settings)
+    # ------------------------------------------------------------------------------------------
 
 
 async def _set_menus(app: Application, svc: Services) -> None:  # type: ignore[type-arg]
@@ -165,6 +187,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if plan is None:
         return 2
     app = build_application(settings, plan=plan)
+    if settings.webhook_url:
+        host, port = settings.listen_address
+        log.info(
+            "starting with a webhook at %s, listening on %s:%d",
+            _public_host(settings.webhook_url),
+            host,
+            port,
+        )
+        return run_webhook_server(app)
     log.info("starting with long polling against %s", _public_host(settings.telegram_api_url))
     app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     return 0
@@ -209,7 +240,9 @@ def _register_db(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser([_register_run, _register_db, plan_cli.register, calendar_cli.register])
+    parser = build_parser(
+        [_register_run, _register_db, plan_cli.register, calendar_cli.register, report_cli.register]
+    )
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["run"])

@@ -8,13 +8,22 @@ from telegram.ext import ContextTypes
 
 from bot.services import Services, services
 from scheduler.reminders.planner import TickResult
+from scheduler.usecases.administration import all_admins
+from scheduler.usecases.broadcasts import report_finished_broadcasts
+from scheduler.usecases.plan_changes import follow_latest
 from scheduler.usecases.reminders import plan_due_reminders
 
 log = logging.getLogger("eskertu.tick")
 
 
 async def run_tick(svc: Services) -> TickResult:
-    result = await plan_due_reminders(svc.db, svc.clock, svc.runtime, svc.settings.admin_ids)
+    # Another instance may have put a newer plan in force.
+    if await follow_latest(svc.db, svc.plans, svc.runtime.with_plan):
+        log.info("now following plan version %s", svc.plans.version)
+    admins = await all_admins(svc.db, svc.settings.admin_ids)
+    result = await plan_due_reminders(svc.db, svc.clock, svc.runtime, admins)
+    if await report_finished_broadcasts(svc.db, svc.clock):
+        svc.delivery.wake()
     if result.planned or result.missed:
         log.info(
             "tick planned %d reminders (%d missed) for %s",

@@ -6,8 +6,10 @@ Nothing here runs at import time: the composition root calls :func:`load_setting
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -18,6 +20,22 @@ from scheduler.workdays import ShiftRule
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/eskertu.sqlite3"
 SUPPORTED_LANGUAGES = ("kk", "ru", "en")
+DIGEST_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DIGEST_WEEKDAY_NAMES = {
+    "mon": "monday",
+    "tue": "tuesday",
+    "wed": "wednesday",
+    "thu": "thursday",
+    "fri": "friday",
+    "sat": "saturday",
+    "sun": "sunday",
+}
+# Telegram's rule for the secret it echoes in X-Telegram-Bot-Api-Secret-Token.
+WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# A plain-HTTP webhook is only for a Bot API server on the same machine.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Paths the webhook listener serves itself; the webhook cannot take one of them.
+RESERVED_PATHS = ("/healthz", "/metrics")
 
 
 class SettingsError(Exception):
@@ -46,6 +64,13 @@ class Settings(BaseSettings):
     escalate_after: int = Field(default=5, ge=1, le=60)
     reminder_grace: Annotated[dt.timedelta | None, NoDecode] = None
     tick_seconds: int = Field(default=30, ge=30, le=60)
+    digest_weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "fri"
+    digest_time: dt.time = dt.time(16, 0)
+    webhook_url: str = ""
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0:8080"
+    outbox_lease_seconds: int = Field(default=300, ge=1, le=86_400)
+    max_messages_per_second: int = Field(default=30, ge=1, le=30)
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -107,16 +132,88 @@ class Settings(BaseSettings):
             return dt.timedelta(minutes=minutes)
         raise ValueError("expected same_day, or a span such as 4h or 90m")
 
+    @field_validator("digest_weekday", mode="before")
+    @classmethod
+    def _check_digest_weekday(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        day = value.strip().lower()[:3]
+        if day not in DIGEST_WEEKDAYS or not DIGEST_WEEKDAY_NAMES[day].startswith(
+            value.strip().lower()
+        ):
+            raise ValueError("expected a day of the week: mon, tue, wed, thu, fri, sat or sun")
+        return day
+
+    @field_validator("digest_time")
+    @classmethod
+    def _check_digest_time(cls, value: dt.time) -> dt.time:
+        if value.tzinfo is not None:
+            raise ValueError("expected a local time HH:MM without an offset (TIMEZONE applies)")
+        return value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        plain_local = parts.scheme == "http" and host in LOOPBACK_HOSTS
+        if not host or parts.fragment or not (parts.scheme == "https" or plain_local):
+            raise ValueError(
+                "expected the public https:// address Telegram sends updates to, "
+                "e.g. https://bot.example.kz/eskertu/webhook (or empty for long polling)"
+            )
+        if (parts.path.rstrip("/") or "/") in RESERVED_PATHS:
+            raise ValueError("the webhook path cannot be /healthz or /metrics")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not WEBHOOK_SECRET_RE.fullmatch(value.get_secret_value()):
+            # The value itself is never repeated: it is a secret.
+            raise ValueError("expected 1 to 256 characters, each A-Z, a-z, 0-9, _ or -")
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _check_webhook_listen(cls, value: str) -> str:
+        _split_listen(value)
+        return value.strip()
 
     @model_validator(mode="after")
     def _check_hours(self) -> Settings:
         if self.reminder_time >= self.working_hours_end:
             raise ValueError("REMINDER_TIME must be earlier than WORKING_HOURS_END")
         return self
+
+    @model_validator(mode="after")
+    def _check_webhook(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET is required when WEBHOOK_URL is set: 1 to 256 characters "
+                "of A-Z, a-z, 0-9, _ and -, e.g. from `openssl rand -hex 32`"
+            )
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of WEBHOOK_URL, which the listener serves ("/" when it has none)."""
+        return urlsplit(self.webhook_url).path or "/"
+
+    @property
+    def listen_address(self) -> tuple[str, int]:
+        """WEBHOOK_LISTEN as (host, port); an IPv6 host comes without its brackets."""
+        return _split_listen(self.webhook_listen)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -130,6 +227,15 @@ class Settings(BaseSettings):
                 "(set it in the environment or in .env)"
             )
         return self.bot_token.get_secret_value().strip()
+
+
+def _split_listen(value: str) -> tuple[str, int]:
+    host, sep, port = value.strip().rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not sep or not host or not port.isdigit() or int(port) > 65535:
+        raise ValueError("expected HOST:PORT, e.g. 0.0.0.0:8080, 127.0.0.1:8081 or [::]:8080")
+    return host, int(port)
 
 
 def load_settings(env_file: Path | None = Path(".env")) -> Settings:

@@ -47,6 +47,10 @@ class PlanRuntime:
     def today(self, now: dt.datetime) -> dt.date:
         return now.astimezone(self.tz).date()
 
+    def with_plan(self, plan: Plan) -> PlanRuntime:
+        """The same calendar and policy, applied to another version of the plan."""
+        return _assemble(plan, self.calendar, self.schedule.policy, self.tz)
+
 
 def build_runtime(
     plan: Plan,
@@ -60,6 +64,12 @@ def build_runtime(
     calendar = WorkingCalendar(
         rule=rule, extra_working_days=extra_working_days, extra_days_off=extra_days_off
     )
+    return _assemble(plan, calendar, policy, tz)
+
+
+def _assemble(
+    plan: Plan, calendar: WorkingCalendar, policy: ReminderPolicy, tz: ZoneInfo
+) -> PlanRuntime:
     points = tuple(expand(plan, calendar))
     by_task: dict[int, list[ControlPoint]] = defaultdict(list)
     for point in points:
@@ -86,13 +96,16 @@ async def calendar_overrides(db: Database) -> tuple[list[dt.date], list[dt.date]
 
 
 class PlanHolder:
-    """The runtime in force; replaced whole, so readers never see half a change."""
+    """The runtime in force and its version; replaced whole, so readers never see half a change."""
 
-    def __init__(self, runtime: PlanRuntime) -> None:
+    def __init__(self, runtime: PlanRuntime, version: int | None = None) -> None:
         self.current = runtime
+        self.version = version
 
-    def replace(self, runtime: PlanRuntime) -> None:
+    def replace(self, runtime: PlanRuntime, version: int | None = None) -> None:
         self.current = runtime
+        if version is not None:
+            self.version = version
 
 
 def task_numbers(plan: Plan) -> Sequence[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n.catalog import Catalog
+from bot.render import admin
 from bot.render.reminder import render_missed_digest, render_reminder
 from scheduler.clock import Clock
 from scheduler.delivery.outbox import OutboxItem
@@ -10,6 +11,8 @@ from scheduler.delivery.outcomes import Rendered
 from scheduler.plan_runtime import PlanHolder
 from scheduler.reminders.planner import MISSED_DIGEST
 from scheduler.storage.unit_of_work import Database
+from scheduler.usecases.broadcasts import BROADCAST, BROADCAST_REPORT
+from scheduler.usecases.plan_changes import PLAN_CHANGE
 from scheduler.usecases.reminders import REMINDER_KINDS, prepare
 
 
@@ -35,5 +38,11 @@ class OutboxRenderer:
             return render_reminder(prepared.facts, runtime.plan, tr)
         if item.kind == MISSED_DIGEST:
             return render_missed_digest(dict(item.payload), runtime.plan, tr)
+        if item.kind == PLAN_CHANGE:
+            return admin.plan_change(item.payload, runtime.plan, tr)
+        if item.kind == BROADCAST:
+            return admin.broadcast(item.payload, tr)
+        if item.kind == BROADCAST_REPORT:
+            return admin.broadcast_report(item.payload, tr)
         text = item.payload.get("text")
         return Rendered(str(text)) if text else None

@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.handlers import admin, browse, fallback, start, status, subscribe
+from bot.handlers import admin, browse, fallback, reports, start, status, subscribe
 
 # Commands shown in Telegram's menu, in this order; each has a catalog key "menu.<name>".
 MENU_COMMANDS = (
@@ -38,6 +38,20 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("done", status.done_command),
         CommandHandler("status", status.status_command),
         CommandHandler("invite", admin.invite),
+        CommandHandler("report", reports.report),
+        CommandHandler("ics", reports.ics),
+        CommandHandler("admin", admin.admin_menu),
+        CommandHandler("audit", admin.audit),
+        CommandHandler("members", admin.members),
+        CommandHandler("removemember", admin.remove_member),
+        CommandHandler("promote", admin.promote),
+        CommandHandler("demote", admin.demote),
+        CommandHandler("revoke", admin.revoke),
+        CommandHandler("setdeadline", admin.set_deadline),
+        CommandHandler("setreports", admin.set_reports),
+        CommandHandler("setagencies", admin.set_agencies),
+        CommandHandler("acks", admin.acknowledgements),
+        CommandHandler("broadcast", admin.broadcast),
         CallbackQueryHandler(start.language_chosen, pattern=r"^lang:"),
         CallbackQueryHandler(browse.tasks_page, pattern=r"^tasks:"),
         CallbackQueryHandler(browse.task_button, pattern=r"^task:\d+$"),
@@ -46,6 +60,11 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CallbackQueryHandler(subscribe.unsubscribe_chosen, pattern=r"^unsub:"),
         CallbackQueryHandler(status.status_button, pattern=r"^(st|cl):\d+:[a-z]$"),
         CallbackQueryHandler(status.undo, pattern=r"^undo:\d+$"),
+        CallbackQueryHandler(admin.acknowledge, pattern=r"^ack:\d+$"),
+        CallbackQueryHandler(admin.broadcast_decision, pattern=r"^bc:(go|no):\d+$"),
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.Document.FileExtension("json"), admin.upload_plan
+        ),
         MessageHandler(reply, status.reply_to_bot),
         MessageHandler(filters.COMMAND, fallback.unknown_command),
         MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, fallback.private_text),

@@ -1,13 +1,21 @@
-"""Administrators' commands: invitations to join an agency."""
+"""Administrators' commands: invitations, members, the audit log, plan changes, broadcasts."""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot.handlers.common import command_args, greet
+from bot.handlers.common import command_args, greet, keyboard
+from bot.i18n.catalog import Translator
+from bot.render import admin as render
 from bot.render.common import agency_label, long_date
+from bot.services import Services
+from scheduler.usecases import administration, broadcasts, plan_changes
+from scheduler.usecases.administration import NotAdmin
 from scheduler.usecases.invites import ROLES, InviteRefusal, create_invite
+
+# A plan file is small: the 2015–2016 plan is about 60 KB; ten times that is surely a mistake.
+MAX_PLAN_BYTES = 2 * 1024 * 1024
 
 
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -48,3 +56,291 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 ),
             )
         )
+
+
+def _rest(message_text: str, words: int) -> str:
+    """The text after the command and its first ``words`` arguments, kept as typed."""
+    parts = message_text.split(maxsplit=words + 1)
+    return parts[words + 1] if len(parts) > words + 1 else ""
+
+
+async def admin_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    svc, tr = await greet(update, context)
+    result = await administration.admin_menu(
+        svc.db, svc.clock, actor=user.id, configured=svc.settings.admin_ids, chat_id=message.chat.id
+    )
+    await message.reply_text(
+        tr("admin.refused") if isinstance(result, NotAdmin) else tr("admin.menu")
+    )
+
+
+async def audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    svc, tr = await greet(update, context)
+    args = command_args(context)
+    limit = min(int(args[0]), 50) if args and args[0].isdigit() else 20
+    result = await administration.audit_log(
+        svc.db, svc.clock, actor=user.id, configured=svc.settings.admin_ids, limit=limit
+    )
+    if isinstance(result, NotAdmin):
+        await message.reply_text(tr("admin.refused"))
+        return
+    await message.reply_text(render.audit(result, tr, svc.settings.tz))
+
+
+async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    svc, tr = await greet(update, context)
+    args = command_args(context)
+    agency = args[0].upper() if args else ""
+    if agency not in svc.plan.agency_codes():
+        await message.reply_text(
+            tr("admin.agency_usage", agencies=", ".join(svc.plan.agency_codes()))
+        )
+        return
+    result = await administration.agency_members(
+        svc.db, svc.clock, actor=user.id, configured=svc.settings.admin_ids, agency=agency
+    )
+    if isinstance(result, NotAdmin):
+        await message.reply_text(tr("admin.refused"))
+        return
+    await message.reply_text(render.members(agency, result, tr))
+
+
+async def remove_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    svc, tr = await greet(update, context)
+    args = command_args(context)
+    if len(args) != 2 or not args[1].lstrip("-").isdigit():
+        await message.reply_text(tr("admin.remove_usage"))
+        return
+    result = await administration.remove_member(
+        svc.db,
+        svc.clock,
+        actor=user.id,
+        configured=svc.settings.admin_ids,
+        agency=args[0].upper(),
+        user_id=int(args[1]),
+    )
+    if isinstance(result, NotAdmin):
+        await message.reply_text(tr("admin.refused"))
+    else:
+        await message.reply_text(tr("admin.removed" if result else "admin.not_a_member"))
+
+
+async def promote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _promotion(update, context, make_admin=True)
+
+
+async def demote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _promotion(update, context, make_admin=False)
+
+
+async def _promotion(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, make_admin: bool
+) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    svc, tr = await greet(update, context)
+    args = command_args(context)
+    if len(args) != 1 or not args[0].isdigit():
+        await message.reply_text(tr("admin.promote_usage"))
+        return
+    result = await administration.promote(
+        svc.db,
+        svc.clock,
+        actor=user.id,
+        configured=svc.settings.admin_ids,
+        target=int(args[0]),
+        make_admin=make_admin,
+    )
+    if isinstance(result, NotAdmin):
+        await message.reply_text(tr("admin.refused"))
+    else:
+        key = "admin.promoted" if make_admin else "admin.demoted"
+        await message.reply_text(tr(key if result else "admin.unchanged", user=args[0]))
+
+
+async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    svc, tr = await greet(update, context)
+    args = command_args(context)
+    if len(args) != 1 or not args[0].isdigit():
+        await message.reply_text(tr("admin.revoke_usage"))
+        return
+    result = await administration.revoke_invite(
+        svc.db, svc.clock, actor=user.id, configured=svc.settings.admin_ids, invite_id=int(args[0])
+    )
+    if isinstance(result, NotAdmin):
+        await message.reply_text(tr("admin.refused"))
+    else:
+        await message.reply_text(tr("admin.revoked" if result else "admin.revoke_unknown"))
+
+
+async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, field: str) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    svc, tr = await greet(update, context)
+    args = command_args(context)
+    value = _rest(message.text or "", 1)
+    if not args or not args[0].isdigit() or not value.strip():
+        await message.reply_text(tr(f"edit.usage.{field}"))
+        return
+    result = await plan_changes.edit_task(
+        svc.db,
+        svc.clock,
+        svc.plans,
+        actor=user.id,
+        configured=svc.settings.admin_ids,
+        field=field,
+        task=int(args[0]),
+        value=value,
+    )
+    await _after_change(message, svc, tr, result)
+
+
+async def set_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _edit(update, context, "deadline")
+
+
+async def set_reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _edit(update, context, "reports")
+
+
+async def set_agencies(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _edit(update, context, "agencies")
+
+
+async def upload_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A .json document in a private chat: a new plan file from an administrator."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.document is None:
+        return
+    svc, tr = await greet(update, context)
+    if (message.document.file_size or 0) > MAX_PLAN_BYTES:
+        await message.reply_text(tr("upload.too_large", limit=MAX_PLAN_BYTES // 1024))
+        return
+    file = await message.document.get_file()
+    raw = bytes(await file.download_as_bytearray())
+    result = await plan_changes.upload_plan(
+        svc.db,
+        svc.clock,
+        svc.plans,
+        actor=user.id,
+        configured=svc.settings.admin_ids,
+        raw=raw,
+        name=message.document.file_name or "plan.json",
+    )
+    await _after_change(message, svc, tr, result)
+
+
+async def _after_change(message: Message, svc: Services, tr: Translator, result: object) -> None:
+    if isinstance(result, NotAdmin):
+        await message.reply_text(tr("admin.refused"))
+    elif isinstance(result, plan_changes.Rejected):
+        await message.reply_text(render.rejected(result.problems, tr))
+    elif isinstance(result, plan_changes.PlanChanged):
+        svc.delivery.wake()
+        await message.reply_text(render.changed(result, tr))
+
+
+async def acknowledgements(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    svc, tr = await greet(update, context)
+    result = await plan_changes.change_acknowledgements(
+        svc.db, svc.clock, actor=user.id, configured=svc.settings.admin_ids
+    )
+    if isinstance(result, NotAdmin):
+        await message.reply_text(tr("admin.refused"))
+        return
+    await message.reply_text(render.acknowledgements(result, tr, svc.settings.tz))
+
+
+async def acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query, user = update.callback_query, update.effective_user
+    if query is None or query.data is None or user is None or query.message is None:
+        return
+    svc, tr = await greet(update, context)
+    version = query.data.partition(":")[2]
+    fresh = await plan_changes.acknowledge_change(
+        svc.db, svc.clock, version=int(version), chat_id=query.message.chat.id, user_id=user.id
+    )
+    await query.answer(tr.plain("change.acknowledged" if fresh else "change.already_acknowledged"))
+
+
+async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    svc, tr = await greet(update, context)
+    args = command_args(context)
+    text = message.text or ""
+    if not args:
+        await message.reply_text(tr("broadcast.usage"))
+        return
+    if args[0].lower() == "all":
+        audience, target, body = "all", "", _rest(text, 1)
+    elif args[0].lower() == "task" and len(args) > 1:
+        audience, target, body = "task", args[1], _rest(text, 2)
+    else:
+        audience, target, body = "agency", args[0].upper(), _rest(text, 1)
+    result = await broadcasts.draft_broadcast(
+        svc.db,
+        svc.clock,
+        svc.runtime,
+        actor=user.id,
+        configured=svc.settings.admin_ids,
+        chat_id=message.chat.id,
+        audience=audience,
+        target=target,
+        text=body,
+    )
+    if isinstance(result, NotAdmin):
+        await message.reply_text(tr("admin.refused"))
+    elif isinstance(result, broadcasts.BroadcastProblem):
+        await message.reply_text(tr(f"broadcast.{result}"))
+    else:
+        preview = render.broadcast_preview(result, body, tr)
+        await message.reply_text(preview.text, reply_markup=keyboard(preview.buttons))
+
+
+async def broadcast_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query, user = update.callback_query, update.effective_user
+    if query is None or query.data is None or user is None:
+        return
+    svc, tr = await greet(update, context)
+    _, decision, draft = query.data.split(":")
+    result = await broadcasts.confirm_broadcast(
+        svc.db,
+        svc.clock,
+        svc.runtime,
+        actor=user.id,
+        configured=svc.settings.admin_ids,
+        broadcast_id=int(draft),
+        send=decision == "go",
+    )
+    if isinstance(result, NotAdmin):
+        await query.answer(tr.plain("admin.refused"), show_alert=True)
+        return
+    if isinstance(result, broadcasts.BroadcastProblem):
+        await query.answer(tr.plain(f"broadcast.{result}"), show_alert=True)
+        return
+    await query.answer()
+    svc.delivery.wake()
+    key = "broadcast.queued" if decision == "go" else "broadcast.cancelled"
+    await query.edit_message_text(tr(key, copies=result))

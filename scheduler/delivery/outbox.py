@@ -271,6 +271,21 @@ class OutboxRepository:
         )
         return found is not None
 
+    async def latest_point_of_kind(self, kind: str) -> str | None:
+        """The control point of the newest row of ``kind``, e.g. the latest plan change."""
+        return await self._session.scalar(
+            select(OutboxRow.control_point)
+            .where(OutboxRow.kind == kind)
+            .order_by(OutboxRow.id.desc())
+            .limit(1)
+        )
+
+    async def chats_of(self, control_point: str) -> list[int]:
+        rows = await self._session.scalars(
+            select(OutboxRow.chat_id).where(OutboxRow.control_point == control_point).distinct()
+        )
+        return sorted(rows)
+
     async def get(self, item_id: int) -> OutboxItem | None:
         row = await self._session.get(OutboxRow, item_id)
         return None if row is None else _item(row)

@@ -564,3 +564,13 @@ def _merge_translations(plan: Plan, sidecar: Translations, warnings: list[str]) 
             warnings.append(f"task {task.number}: no {' or '.join(missing)} short title")
         tasks.append(task.model_copy(update={"short_title": TaskTitles(ru=ru, en=en)}))
     return plan.model_copy(update={"agencies": agencies, "tasks": tasks})
+
+
+def parse_responsible(value: str, plan_codes: Sequence[str]) -> list[ResponsibleAgency]:
+    """Read a responsible-agencies cell ("МСМ (жинақтау), ЖАО") against a plan's glossary."""
+    codes = {fold(code): code for code in plan_codes}
+
+    def fail(message: str) -> DecreeImportError:
+        return DecreeImportError(message, cell="responsible", phrase=value)
+
+    return _parse_responsible(value, codes, fail)

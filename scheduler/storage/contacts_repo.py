@@ -76,3 +76,21 @@ class ContactsRepository:
 
     async def get_chat(self, chat_id: int) -> ChatRow | None:
         return await self._session.get(ChatRow, chat_id)
+
+    async def active_chat_ids(self) -> list[int]:
+        rows = await self._session.scalars(
+            select(ChatRow.id).where(ChatRow.active.is_(True)).order_by(ChatRow.id)
+        )
+        return list(rows)
+
+    async def existing_chats(self, chat_ids: list[int]) -> list[int]:
+        """Those of ``chat_ids`` the bot knows and can still reach."""
+        found: list[int] = []
+        for start in range(0, len(chat_ids), 500):
+            rows = await self._session.scalars(
+                select(ChatRow.id).where(
+                    ChatRow.id.in_(chat_ids[start : start + 500]), ChatRow.active.is_(True)
+                )
+            )
+            found.extend(rows)
+        return found

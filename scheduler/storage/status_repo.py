@@ -129,6 +129,24 @@ class StatusRepository:
         )
         return [_entry(r) for r in rows]
 
+    async def move_points(self, moves: dict[str, str]) -> None:
+        """Point the reports of moved control points at their new ids.
+
+        Two steps, so that points which swap dates do not merge their reports.
+        """
+        for old_id in moves:
+            await self._session.execute(
+                update(StatusUpdateRow)
+                .where(StatusUpdateRow.control_point == old_id)
+                .values(control_point="moving:" + old_id)
+            )
+        for old_id, new_id in moves.items():
+            await self._session.execute(
+                update(StatusUpdateRow)
+                .where(StatusUpdateRow.control_point == "moving:" + old_id)
+                .values(control_point=new_id)
+            )
+
     async def revoke_all_for_message(self, chat_id: int, message_id: int, now: dt.datetime) -> None:
         await self._session.execute(
             update(StatusUpdateRow)

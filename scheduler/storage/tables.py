@@ -240,3 +240,67 @@ class InviteRow(Base):
     max_uses: Mapped[int] = mapped_column(Integer, default=1)
     uses: Mapped[int] = mapped_column(Integer, default=0)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class AdminRow(Base):
+    """A user promoted to administrator by another; those in ADMIN_IDS need no row."""
+
+    __tablename__ = "admins"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    promoted_by: Mapped[int] = mapped_column(BigInteger)
+    promoted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PlanVersionRow(Base):
+    """One version of the plan in force; the newest is the one every instance follows."""
+
+    __tablename__ = "plan_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(16))
+    file_hash: Mapped[str | None] = mapped_column(String(64))
+    document: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class PlanChangeAckRow(Base):
+    """Someone in a chat pressed "acknowledged" under a plan change."""
+
+    __tablename__ = "plan_change_acks"
+    __table_args__ = (UniqueConstraint("version_id", "chat_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(Integer, index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class BroadcastRow(Base):
+    """An administrator's message to everyone, to one agency or to one task's followers."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    audience: Mapped[str] = mapped_column(String(8))
+    target: Mapped[str] = mapped_column(String(32), default="")
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12), default="draft")
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    reported_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class ProcessedUpdateRow(Base):
+    """A Telegram update some instance has taken on, kept a while so a redelivery is dropped."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)

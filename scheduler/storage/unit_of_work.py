@@ -8,6 +8,11 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scheduler.delivery.outbox import OutboxRepository
+from scheduler.storage.admin_repo import (
+    AdminsRepository,
+    BroadcastsRepository,
+    PlanVersionsRepository,
+)
 from scheduler.storage.audit_repo import AuditRepository
 from scheduler.storage.contacts_repo import ContactsRepository
 from scheduler.storage.engine_state_repo import EngineStateRepository
@@ -42,6 +47,9 @@ class UnitOfWork:
         self.engine_state = EngineStateRepository(self._session)
         self.members = MembersRepository(self._session)
         self.audit = AuditRepository(self._session)
+        self.admins = AdminsRepository(self._session)
+        self.plan_versions = PlanVersionsRepository(self._session)
+        self.broadcasts = BroadcastsRepository(self._session)
         return self
 
     async def __aexit__(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from scheduler.clock import Clock
 from scheduler.contacts import UserInfo
 from scheduler.storage.unit_of_work import Database
+from scheduler.usecases.administration import check_admin
 
 ROLES = ("coordinator", "officer")
 TOKEN_BYTES = 24
@@ -60,25 +61,19 @@ async def create_invite(
     """An invitation for ``agency``; refused (and recorded) unless an administrator asks."""
     now = clock.now()
     refusal = None
-    if admin_id not in admins:
-        refusal = InviteRefusal.NOT_ADMIN
-    elif agency not in agencies:
+    if agency not in agencies:
         refusal = InviteRefusal.UNKNOWN_AGENCY
     elif role not in ROLES:
         refusal = InviteRefusal.UNKNOWN_ROLE
-    if refusal is not None:
-        async with db.unit_of_work() as uow:
-            await uow.audit.record(
-                at=now,
-                user_id=admin_id,
-                chat_id=None,
-                action="invite.create",
-                allowed=False,
-                detail={"agency": agency, "role": role, "reason": refusal},
-            )
-        return refusal
-    token = secrets.token_urlsafe(TOKEN_BYTES)
     async with db.unit_of_work() as uow:
+        detail = {"agency": agency, "role": role}
+        if not await check_admin(
+            uow, actor=admin_id, configured=admins, action="invite.create", now=now, detail=detail
+        ):
+            return InviteRefusal.NOT_ADMIN
+        if refusal is not None:
+            return refusal
+        token = secrets.token_urlsafe(TOKEN_BYTES)
         invite_id = await uow.members.add_invite(
             hash_token(token), agency, role, admin_id, now, now + ttl, max_uses
         )
@@ -90,7 +85,7 @@ async def create_invite(
             allowed=True,
             detail={"invite": invite_id, "agency": agency, "role": role, "max_uses": max_uses},
         )
-    return NewInvite(token, invite_id, agency, role, now + ttl)
+        return NewInvite(token, invite_id, agency, role, now + ttl)
 
 
 class JoinProblem(enum.StrEnum):

@@ -1,0 +1,72 @@
+"""The summary as a PNG bar chart: one stacked bar per agency, its items coloured by state.
+
+Drawn with matplotlib's Agg renderer through its object interface (no pyplot, so no global
+figure state and no display). Its bundled DejaVu Sans has the Cyrillic and Kazakh letters;
+labels carry no emoji, which that font lacks.
+"""
+
+from __future__ import annotations
+
+import io
+
+from bot.export.labels import as_of_text, share_text, state_label
+from bot.i18n.catalog import Translator
+from scheduler.reports.items import ItemState
+from scheduler.usecases.report import StatusReport
+
+COLOURS = {
+    ItemState.DONE: "#2e7d32",
+    ItemState.IN_PROGRESS: "#f9a825",
+    ItemState.PROBLEM: "#c62828",
+    ItemState.POSTPONED: "#6a1b9a",
+    ItemState.NOT_STARTED: "#b0bec5",
+}
+DPI = 100
+
+
+def summary_chart(report: StatusReport, tr: Translator) -> bytes:
+    """PNG bytes of the chart; an empty plan gives a chart with its title only."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    summaries = list(report.agencies)
+    height = 2.2 + 0.45 * max(len(summaries), 1)
+    figure = Figure(figsize=(10, height), dpi=DPI)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    names = [s.agency for s in summaries]
+    positions = list(range(len(summaries)))
+    left = [0] * len(summaries)
+    for state in ItemState:
+        widths = [s.counts[state] for s in summaries]
+        axes.barh(
+            positions,
+            widths,
+            left=left,
+            color=COLOURS[state],
+            label=state_label(tr, state),
+            height=0.6,
+        )
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    longest = max(left, default=0)
+    for y, summary in zip(positions, summaries, strict=True):
+        note = tr.plain(
+            "report.chart.note",
+            overdue=summary.overdue,
+            on_time=share_text(summary.on_time_share),
+        )
+        axes.text(summary.total + longest * 0.01 + 0.1, y, note, va="center", fontsize=8)
+    axes.set_yticks(positions, names)
+    axes.invert_yaxis()
+    axes.set_xlim(0, max(longest * 1.35, 1))
+    axes.set_xlabel(tr.plain("report.chart.axis"))
+    axes.set_title(
+        tr.plain("report.chart.title", as_of=as_of_text(report.as_of, report.tz, tr.language)),
+        fontsize=11,
+    )
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=5, fontsize=8, frameon=False)
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=DPI)
+    return out.getvalue()

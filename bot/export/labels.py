@@ -1,0 +1,38 @@
+"""Words the exports share: state names, the moment a report stands at, percentages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from bot.i18n.catalog import Translator
+from bot.render.common import long_date
+from scheduler.reports.items import Item, ItemState
+
+
+def state_label(tr: Translator, state: ItemState) -> str:
+    """The state in words, without emoji (charts and spreadsheets show plain text)."""
+    return tr.plain(f"report.state.{state.value}")
+
+
+def item_status(tr: Translator, item: Item) -> str:
+    """The item's state, naming the closer when the closer's report counts for the agency."""
+    label = state_label(tr, item.state)
+    if item.closed_by is not None:
+        return tr.plain("report.closed_by", status=label, agency=item.closed_by)
+    return label
+
+
+def as_of_text(moment: dt.datetime, tz: ZoneInfo, language: str) -> str:
+    """The report's moment in the plan's time zone, e.g. "1 маусым 2016 ж., 10:00"."""
+    local = moment.astimezone(tz)
+    return f"{long_date(local.date(), language)}, {local:%H:%M}"
+
+
+def share_text(share: float | None) -> str:
+    return "—" if share is None else f"{round(share * 100)}%"
+
+
+def local_naive(moment: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """Wall time in ``tz`` without an offset, as spreadsheets store it."""
+    return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)

@@ -1,0 +1,159 @@
+"""The summary as Telegram text: an aligned table per agency in <pre>, and the weekly digest.
+
+Both stay under Telegram's 4096 characters: rows and list lines that would not fit are
+left out with a note saying how many.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from bot.export.labels import as_of_text, item_status, share_text
+from bot.i18n.catalog import Translator
+from bot.render.common import long_date
+from scheduler.plan.model import Plan
+from scheduler.reports.items import Item, ItemState
+from scheduler.reports.summary import AgencySummary
+from scheduler.usecases.report import DigestView, StatusReport
+
+SUMMARY_COLUMNS = (
+    "total",
+    "done",
+    "in_progress",
+    "problem",
+    "postponed",
+    "not_started",
+    "overdue",
+    "on_time",
+)
+# Telegram's limit is 4096 characters; the margin covers the markup it strips.
+MESSAGE_LIMIT = 3900
+LIST_LIMIT = 15
+
+
+def _values(summary: AgencySummary) -> list[str]:
+    counts = summary.counts
+    return [
+        str(summary.total),
+        *(str(counts[state]) for state in ItemState),
+        str(summary.overdue),
+        share_text(summary.on_time_share),
+    ]
+
+
+def summary_cells(report: StatusReport, tr: Translator) -> tuple[list[str], list[list[str]]]:
+    """The counts per agency as plain cells, with a last row for the whole plan."""
+    headers = [tr.plain("report.col.agency")] + [
+        tr.plain(f"report.col.{column}") for column in SUMMARY_COLUMNS
+    ]
+    rows = [[s.agency, *_values(s)] for s in report.agencies]
+    rows.append([tr.plain("report.row.total"), *_values(report.totals)])
+    return headers, rows
+
+
+def _aligned(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+
+    def line(cells: Sequence[str]) -> str:
+        first = cells[0].ljust(widths[0])
+        rest = (c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))
+        return " ".join([first, *rest]).rstrip()
+
+    return [line(headers), *(line(r) for r in rows)]
+
+
+def _pre(lines: Sequence[str]) -> str:
+    return "<pre>" + html.escape("\n".join(lines), quote=False) + "</pre>"
+
+
+def _table(report: StatusReport, tr: Translator, room: int) -> str:
+    """The aligned table, dropping agency rows from the end until it fits in ``room``."""
+    headers, rows = summary_cells(report, tr)
+    agencies, total = rows[:-1], rows[-1]
+    keep = len(agencies)
+    while True:
+        shown = [*agencies[:keep], total]
+        text = _pre(_aligned(headers, shown))
+        if keep < len(agencies):
+            text += "\n" + tr("report.rows_left_out", count=len(agencies) - keep)
+        if len(text) <= room or keep == 0:
+            return text
+        keep -= 1
+
+
+def summary_message(report: StatusReport, plan: Plan, tr: Translator) -> str:
+    title = tr("report.title", as_of=as_of_text(report.as_of, report.tz, tr.language))
+    if not report.items:
+        return "\n".join([title, "", tr("report.no_items")])
+    legend = tr("report.legend")
+    room = MESSAGE_LIMIT - len(title) - len(legend) - 4
+    return "\n".join([title, "", _table(report, tr, room), "", legend])
+
+
+def _bounded(lines: list[str], tr: Translator, limit: int) -> list[str]:
+    if len(lines) <= limit:
+        return lines
+    return [*lines[:limit], tr("digest.more", count=len(lines) - limit)]
+
+
+def _agency_state(item: Item, tr: Translator) -> str:
+    """The agency's code, with its state when it has said anything at all."""
+    if item.state is ItemState.NOT_STARTED:
+        return item.agency
+    return f"{item.agency} ({item_status(tr, item)})"
+
+
+def digest_text(view: DigestView, plan: Plan, tr: Translator) -> str:
+    """The week's digest: the counts, what is overdue, and what falls due in the next days."""
+    report, lang = view.report, tr.language
+    parts = [
+        tr(
+            "digest.title",
+            week=view.week.partition(":")[2],
+            as_of=as_of_text(report.as_of, report.tz, lang),
+        )
+    ]
+    if view.tasks is not None:
+        numbers = ", ".join(f"№{n}" for n in sorted(view.tasks))
+        parts.append(tr("digest.scope", tasks=numbers or "—"))
+    overdue = [i for i in report.items if i.overdue]
+    by_point: dict[str, list[Item]] = {}
+    for item in overdue:
+        by_point.setdefault(item.point.id, []).append(item)
+    overdue_lines = [
+        tr(
+            "digest.overdue_line",
+            task=items[0].point.task,
+            kind=tr.plain(f"kind.{items[0].point.kind}"),
+            date=long_date(items[0].point.effective, lang),
+            agencies=", ".join(_agency_state(i, tr) for i in items),
+        )
+        for items in sorted(
+            by_point.values(), key=lambda g: (g[0].point.effective, g[0].point.task)
+        )
+    ]
+    upcoming_lines = [
+        tr(
+            "digest.upcoming_line",
+            task=p.task,
+            kind=tr.plain(f"kind.{p.kind}"),
+            date=long_date(p.effective, lang),
+            agencies=", ".join(p.agencies),
+        )
+        for p in view.upcoming
+    ]
+    limit = LIST_LIMIT
+    while True:
+        body = [*parts, ""]
+        if report.items:
+            body.append(_table(report, tr, MESSAGE_LIMIT // 2))
+        body += ["", tr("digest.overdue_heading", count=len(overdue))]
+        body += _bounded(overdue_lines, tr, limit) or [tr("digest.overdue_none")]
+        body += ["", tr("digest.upcoming_heading")]
+        body += _bounded(upcoming_lines, tr, limit) or [tr("digest.upcoming_none")]
+        body += ["", tr("report.legend")]
+        text = "\n".join(body)
+        if len(text) <= MESSAGE_LIMIT or limit == 0:
+            return text
+        limit -= 1

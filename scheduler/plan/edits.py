@@ -1,0 +1,85 @@
+"""An administrator's edits of one task: its deadline, reporting dates or agencies.
+
+Each edit reads its input with the same grammar as the importer and returns a new plan
+that passed the same validation as a plan file; a bad edit raises :class:`EditError`
+with the problems, and the plan in force stays as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from scheduler.plan.decree_import import DecreeImportError, parse_responsible
+from scheduler.plan.kazakh_dates import PhraseError, parse_deadline, parse_report_dates
+from scheduler.plan.model import DateDeadline, Plan, ReportDate, Task
+from scheduler.plan.validation import validate
+
+
+class EditError(Exception):
+    """The edit cannot be made; ``problems`` are one-line explanations."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def _task(plan: Plan, number: int) -> Task:
+    try:
+        return plan.task(number)
+    except KeyError:
+        raise EditError([f"there is no task {number} in the plan"]) from None
+
+
+def _year_hint(plan: Plan, task: Task) -> int | None:
+    years = {r.date.year for r in task.form.report_dates}
+    if len(years) == 1:
+        return years.pop()
+    if plan.period.start.year == plan.period.end.year:
+        return plan.period.start.year
+    return None
+
+
+def change_deadline(plan: Plan, number: int, phrase: str) -> Plan:
+    """The task's deadline read from ``phrase``: Kazakh as in the decree, or an ISO date."""
+    task = _task(plan, number)
+    phrase = phrase.strip()
+    try:
+        reading = DateDeadline(phrase=phrase, date=dt.date.fromisoformat(phrase))
+    except ValueError:
+        try:
+            reading = parse_deadline(phrase, year_hint=_year_hint(plan, task))  # type: ignore[assignment]
+        except PhraseError as exc:
+            raise EditError([f"deadline «{phrase}»: {exc}"]) from None
+    return _replace(plan, task.model_copy(update={"deadline": reading}))
+
+
+def change_reports(plan: Plan, number: int, phrase: str) -> Plan:
+    """The task's reporting dates read from ``phrase``, e.g. "2016 ж., 10 шілдеге"."""
+    task = _task(plan, number)
+    phrase = phrase.strip()
+    try:
+        spans = parse_report_dates(phrase, year_hint=_year_hint(plan, task))
+    except PhraseError as exc:
+        raise EditError([f"reporting dates «{phrase}»: {exc}"]) from None
+    dates = [ReportDate(phrase=phrase, span=s.span, date=s.date) for s in spans]
+    form = task.form.model_copy(update={"report_dates": dates})
+    return _replace(plan, task.model_copy(update={"form": form}))
+
+
+def change_agencies(plan: Plan, number: int, value: str) -> Plan:
+    """The task's responsible agencies, lead first, e.g. "МСМ (жинақтау), ЖАО"."""
+    task = _task(plan, number)
+    try:
+        responsible = parse_responsible(value, plan.agency_codes())
+    except DecreeImportError as exc:
+        raise EditError([f"agencies «{value}»: {exc.message}"]) from None
+    return _replace(plan, task.model_copy(update={"responsible": responsible}))
+
+
+def _replace(plan: Plan, task: Task) -> Plan:
+    tasks = [task if t.number == task.number else t for t in plan.tasks]
+    candidate = plan.model_copy(update={"tasks": tasks})
+    problems = validate(candidate.model_dump(mode="json"))
+    if problems:
+        raise EditError([str(p) for p in problems])
+    return Plan.model_validate(candidate.model_dump(mode="json"))
