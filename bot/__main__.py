@@ -43,7 +43,7 @@ from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.delivery.worker import DeliveryWorker
 from scheduler.plan import PlanError, load_plan
 from scheduler.plan.model import Plan
-from scheduler.plan_runtime import PlanHolder, build_runtime, calendar_overrides
+from scheduler.plan_runtime import PlanHolder, RuntimeFactory, calendar_overrides
 from scheduler.reminders.policy import ReminderPolicy
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
@@ -86,11 +86,10 @@ def build_application(
     clock = clock or SystemClock()
     catalog = catalog or load_catalog(fallback=settings.default_language)
     db = Database(create_engine(settings.database_url))
-    plans = PlanHolder(
-        build_runtime(
-            plan, policy=reminder_policy(settings), tz=settings.tz, rule=settings.working_day_rule
-        )
+    factory = RuntimeFactory(
+        policy=reminder_policy(settings), tz=settings.tz, rule=settings.working_day_rule
     )
+    plans = PlanHolder(factory.build(plan))
     app = (
         ApplicationBuilder()
         .token(token)
@@ -124,6 +123,7 @@ def build_application(
         clock=clock,
         catalog=catalog,
         plans=plans,
+        factory=factory,
         delivery=worker,
         background=Background(),
     )
@@ -141,18 +141,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     # it since the file was last loaded.
     version, plan = await plan_in_force(svc.db, svc.clock, svc.plan)
     working, off = await calendar_overrides(svc.db)
-    settings = svc.settings
-    svc.plans.replace(
-        build_runtime(
-            plan,
-            policy=reminder_policy(settings),
-            tz=settings.tz,
-            rule=settings.working_day_rule,
-            extra_working_days=working,
-            extra_days_off=off,
-        ),
-        version,
-    )
+    svc.plans.replace(svc.factory.build(plan, working, off), version)
     await _set_menus(app, svc)
     svc.background.start(svc.delivery)
     if app.job_queue is not None:

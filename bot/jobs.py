@@ -18,7 +18,7 @@ log = logging.getLogger("eskertu.tick")
 
 async def run_tick(svc: Services) -> TickResult:
     # Another instance may have put a newer plan in force.
-    if await follow_latest(svc.db, svc.plans, svc.runtime.with_plan):
+    if await follow_latest(svc.db, svc.plans, svc.factory):
         log.info("now following plan version %s", svc.plans.version)
     admins = await all_admins(svc.db, svc.settings.admin_ids)
     result = await plan_due_reminders(svc.db, svc.clock, svc.runtime, admins)

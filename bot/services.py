@@ -14,7 +14,7 @@ from scheduler.clock import Clock
 from scheduler.contacts import LanguagePrefs
 from scheduler.delivery.worker import DeliveryWorker
 from scheduler.plan.model import Plan
-from scheduler.plan_runtime import PlanHolder, PlanRuntime
+from scheduler.plan_runtime import PlanHolder, PlanRuntime, RuntimeFactory
 from scheduler.storage.unit_of_work import Database
 
 SERVICES_KEY = "eskertu.services"
@@ -27,6 +27,7 @@ class Services:
     clock: Clock
     catalog: Catalog
     plans: PlanHolder
+    factory: RuntimeFactory
     delivery: DeliveryWorker
     background: Background
 

@@ -12,13 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from scheduler.plan.control_points import ControlPoint, expand
 from scheduler.plan.model import Plan
 from scheduler.reminders.policy import ReminderPolicy
 from scheduler.reminders.schedule import ReminderSchedule
-from scheduler.storage.tables import CalendarOverrideRow
 from scheduler.storage.unit_of_work import Database
 from scheduler.workdays import ShiftRule, WorkingCalendar
 
@@ -89,10 +86,31 @@ def _assemble(
 async def calendar_overrides(db: Database) -> tuple[list[dt.date], list[dt.date]]:
     """The administrators' extra working days and extra days off."""
     async with db.unit_of_work() as uow:
-        rows = (await uow.session.scalars(select(CalendarOverrideRow))).all()
-    working = sorted(r.day for r in rows if r.working)
-    off = sorted(r.day for r in rows if not r.working)
-    return working, off
+        return await uow.calendar.overrides()
+
+
+@dataclass(frozen=True)
+class RuntimeFactory:
+    """How the settings turn a plan and the calendar corrections into a runtime."""
+
+    policy: ReminderPolicy
+    tz: ZoneInfo
+    rule: ShiftRule = ShiftRule.BACKWARD
+
+    def build(
+        self,
+        plan: Plan,
+        extra_working_days: Iterable[dt.date] = (),
+        extra_days_off: Iterable[dt.date] = (),
+    ) -> PlanRuntime:
+        return build_runtime(
+            plan,
+            policy=self.policy,
+            tz=self.tz,
+            rule=self.rule,
+            extra_working_days=extra_working_days,
+            extra_days_off=extra_days_off,
+        )
 
 
 class PlanHolder:

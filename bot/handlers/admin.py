@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
@@ -10,7 +12,7 @@ from bot.i18n.catalog import Translator
 from bot.render import admin as render
 from bot.render.common import agency_label, long_date
 from bot.services import Services
-from scheduler.usecases import administration, broadcasts, plan_changes
+from scheduler.usecases import administration, broadcasts, calendar_days, plan_changes
 from scheduler.usecases.administration import NotAdmin
 from scheduler.usecases.invites import ROLES, InviteRefusal, create_invite
 
@@ -344,3 +346,54 @@ async def broadcast_decision(update: Update, context: ContextTypes.DEFAULT_TYPE)
     svc.delivery.wake()
     key = "broadcast.queued" if decision == "go" else "broadcast.cancelled"
     await query.edit_message_text(tr(key, copies=result))
+
+
+async def _calendar_day(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, working: bool | None
+) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    svc, tr = await greet(update, context)
+    args = command_args(context)
+    try:
+        day = dt.date.fromisoformat(args[0]) if args and len(args[0]) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        await message.reply_text(tr("calendar.usage"))
+        return
+    result = await calendar_days.set_calendar_day(
+        svc.db,
+        svc.clock,
+        svc.plans,
+        svc.factory,
+        actor=user.id,
+        configured=svc.settings.admin_ids,
+        day=day,
+        working=working,
+        note=_rest(message.text or "", 1),
+    )
+    if isinstance(result, NotAdmin):
+        await message.reply_text(tr("admin.refused"))
+        return
+    state = "official" if result.after is None else ("working" if result.after else "off")
+    await message.reply_text(
+        tr(
+            f"calendar.changed.{state}",
+            day=long_date(result.day, tr.language),
+            moved=result.moved_points,
+        )
+    )
+
+
+async def working_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _calendar_day(update, context, True)
+
+
+async def day_off(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _calendar_day(update, context, False)
+
+
+async def official_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _calendar_day(update, context, None)

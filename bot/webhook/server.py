@@ -14,6 +14,7 @@ import uvicorn
 from starlette.types import ASGIApp
 from telegram.ext import Application
 
+from bot.logging_setup import RedactingFilter
 from bot.services import services_of
 from bot.webhook.app import create_webhook_app
 
@@ -39,12 +40,25 @@ def server_config(asgi: ASGIApp, host: str, port: int) -> uvicorn.Config:
     )
 
 
+def mask_in_logs(secret: str) -> None:
+    """Mask ``secret`` in everything the process logs.
+
+    At DEBUG, PTB logs the parameters of each Bot API call, setWebhook's secret_token among
+    them.
+    """
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactingFilter([secret]))
+
+
 def run_webhook_server(
     application: Application[Any, Any, Any, Any, Any, Any],
     sockets: list[socket.socket] | None = None,
 ) -> int:
     """Serve ``application`` by webhook until a signal stops it; the process's exit code."""
-    host, port = services_of(application).settings.listen_address
+    settings = services_of(application).settings
+    if settings.webhook_secret is not None:
+        mask_in_logs(settings.webhook_secret.get_secret_value())
+    host, port = settings.listen_address
     server = uvicorn.Server(server_config(create_webhook_app(application), host, port))
     server.run(sockets=sockets)
     if not server.started:

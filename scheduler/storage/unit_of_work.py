@@ -14,6 +14,7 @@ from scheduler.storage.admin_repo import (
     PlanVersionsRepository,
 )
 from scheduler.storage.audit_repo import AuditRepository
+from scheduler.storage.calendar_repo import CalendarRepository
 from scheduler.storage.contacts_repo import ContactsRepository
 from scheduler.storage.engine_state_repo import EngineStateRepository
 from scheduler.storage.members_repo import MembersRepository
@@ -50,6 +51,7 @@ class UnitOfWork:
         self.admins = AdminsRepository(self._session)
         self.plan_versions = PlanVersionsRepository(self._session)
         self.broadcasts = BroadcastsRepository(self._session)
+        self.calendar = CalendarRepository(self._session)
         return self
 
     async def __aexit__(

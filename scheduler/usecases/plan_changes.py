@@ -23,7 +23,7 @@ from scheduler.plan.edits import EditError, change_agencies, change_deadline, ch
 from scheduler.plan.model import Plan
 from scheduler.plan.serialize import dump_plan
 from scheduler.plan.validation import PlanError, parse_plan
-from scheduler.plan_runtime import PlanHolder, PlanRuntime
+from scheduler.plan_runtime import PlanHolder, PlanRuntime, RuntimeFactory
 from scheduler.storage.subscriptions_repo import AGENCY
 from scheduler.storage.unit_of_work import Database, UnitOfWork
 from scheduler.usecases.administration import NotAdmin, check_admin
@@ -53,15 +53,16 @@ async def plan_in_force(db: Database, clock: Clock, file_plan: Plan) -> tuple[in
         return latest.id, parse_plan(latest.document)
 
 
-async def follow_latest(db: Database, holder: PlanHolder, build: Build) -> bool:
-    """Switch to a newer version that another instance made; True when it switched."""
+async def follow_latest(db: Database, holder: PlanHolder, factory: RuntimeFactory) -> bool:
+    """Switch to a newer version, or calendar, that another instance made; True if it did."""
     async with db.unit_of_work() as uow:
         latest_id = await uow.plan_versions.latest_id()
         if latest_id is None or latest_id == holder.version:
             return False
         latest = await uow.plan_versions.latest()
+        working, off = await uow.calendar.overrides()
     assert latest is not None
-    holder.replace(build(parse_plan(latest.document)), latest.id)
+    holder.replace(factory.build(parse_plan(latest.document), working, off), latest.id)
     return True
 
 

@@ -39,6 +39,9 @@ ADMIN_COMMANDS = [
     "/setagencies 6 МСМ, ЖАО",
     "/acks",
     "/broadcast all Hello",
+    "/workday 2016-03-05",
+    "/dayoff 2016-07-08",
+    "/officialday 2016-07-08",
 ]
 
 
@@ -131,6 +134,7 @@ async def test_every_admin_command_is_refused_to_others_and_recorded(
             "broadcast.draft",
             "plan.upload",
             "broadcast.confirm",
+            "calendar.change",
         }
 
 
@@ -325,3 +329,31 @@ async def test_broadcast_preview_confirm_and_delivery_report(
         botapi.press_button(ADMIN, preview, _buttons(preview)[0], check=False)
         answer = await botapi.wait_for_call("answerCallbackQuery", since=mark)
         assert "бұрын қабылданған" in answer.params.get("text", "")
+
+
+async def test_a_day_off_moves_the_control_points_and_other_instances_follow(
+    botapi: BotApiServer, database_url: str
+) -> None:
+    from scheduler.plan_runtime import PlanHolder
+    from scheduler.usecases.plan_changes import follow_latest
+
+    async with running_bot(botapi, database_url, admin_ids=(ADMIN,)) as bot:
+        botapi.user(ADMIN, "Admin")
+        report_on_july_10 = [p for p in bot.svc.runtime.points if p.nominal == dt.date(2016, 7, 10)]
+        assert {p.effective for p in report_on_july_10} == {dt.date(2016, 7, 8)}
+        # Another instance, started before the change, still holds the old calendar.
+        other = PlanHolder(bot.svc.runtime, bot.svc.plans.version)
+
+        reply = await _say(botapi, ADMIN, "/dayoff 2016-07-08 Үкімет қаулысы")
+        assert f"{len(report_on_july_10)}" in reply["text"]
+        moved = [p for p in bot.svc.runtime.points if p.nominal == dt.date(2016, 7, 10)]
+        assert {p.effective for p in moved} == {dt.date(2016, 7, 7)}
+
+        assert await follow_latest(bot.svc.db, other, bot.svc.factory)
+        assert {p.effective for p in other.current.points if p.nominal == dt.date(2016, 7, 10)} == {
+            dt.date(2016, 7, 7)
+        }
+
+        await _say(botapi, ADMIN, "/officialday 2016-07-08")
+        back = [p for p in bot.svc.runtime.points if p.nominal == dt.date(2016, 7, 10)]
+        assert {p.effective for p in back} == {dt.date(2016, 7, 8)}

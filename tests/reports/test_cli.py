@@ -62,9 +62,7 @@ def test_through_the_command_line(
     assert not database.exists()
 
 
-def test_an_unwritable_file_is_reported(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_an_unwritable_file_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     settings = Settings.model_validate(
         {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}", "plan_path": PLAN_PATH}
     )

@@ -94,9 +94,9 @@ async def test_csv(db: Database) -> None:
     assert six[8] == "2016-06-30 18:00" and six[9] == DONE_TEXT
 
 
-def _events(content: bytes) -> list[icalendar.Event]:
+def _events(content: bytes) -> list[icalendar.Component]:
     calendar = icalendar.Calendar.from_ical(content)
-    return list(calendar.walk("VEVENT"))
+    return calendar.walk("VEVENT")
 
 
 def _ics(rt: PlanRuntime, points: tuple[ControlPoint, ...], stamp: dt.datetime) -> bytes:

@@ -36,7 +36,7 @@ def _wait_healthz(
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"the bot exited early: {process.communicate()}")
+            raise AssertionError(f"the bot exited early with {process.returncode}")
         try:
             response = httpx.get(f"{base}/healthz", timeout=2)
         except httpx.TransportError:
@@ -65,14 +65,17 @@ def test_the_bot_serves_its_webhook_and_stops_on_a_signal(
         "WEBHOOK_LISTEN": f"127.0.0.1:{port}",
         "LOG_LEVEL": "DEBUG",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # A file, not a pipe: at DEBUG the log would fill a pipe nobody reads yet.
+    log_path = tmp_path / "bot.log"
+    with log_path.open("w", encoding="utf-8") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            cwd=tmp_path,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
         base = f"http://127.0.0.1:{port}"
         health = _wait_healthz(base, process)
@@ -84,17 +87,18 @@ def test_the_bot_serves_its_webhook_and_stops_on_a_signal(
         botapi.wait_for_message_sync(7301, timeout=20)
 
         process.send_signal(stop_signal)
-        out, err = process.communicate(timeout=30)
+        process.wait(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
-            process.communicate()
+            process.wait()
+    log = log_path.read_text(encoding="utf-8")
     # uvicorn passes the signal on once the bot has stopped, as a signalled process should.
     assert process.returncode in (0, -stop_signal, 130)
-    assert "Application shutdown complete" in err
-    assert "Traceback" not in err
+    assert "Application shutdown complete" in log, log
+    assert "Traceback" not in log, log
     # Even at DEBUG, neither the webhook secret nor the token reaches the log.
-    assert SECRET not in out + err
-    assert botapi.token not in out + err
+    assert SECRET not in log
+    assert botapi.token not in log
     # A stopping instance leaves the webhook to the others.
     assert botapi.webhook_info()["url"] == PUBLIC_URL

@@ -1,0 +1,1 @@
+"""Security and input-robustness tests: hostile input, malformed plans, rights and secrets."""
