@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings
 from scheduler.plan import ControlPoint, PlanError, between, expand, load_plan
 from scheduler.plan.model import Plan
 from scheduler.plan.textmatch import fold
@@ -79,12 +79,8 @@ def _parse_date(value: str, option: str) -> dt.date:
         raise ValueError(f"{option} {value!r} is not a date; expected YYYY-MM-DD") from None
 
 
-def run_calendar(args: argparse.Namespace, settings: Settings | None = None) -> int:
+def run_calendar(args: argparse.Namespace, settings: Settings) -> int:
     """Print the control points whose effective date falls in the window, in date order."""
-    try:
-        settings = settings if settings is not None else load_settings()
-    except SettingsError as exc:
-        return _error(str(exc))
     try:
         start = _parse_date(args.start, "--from")
         end = _parse_date(args.end, "--to")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings
 from scheduler.plan import (
     DecreeImportError,
     PlanError,
@@ -52,10 +52,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sch.set_defaults(handler=run_schema)
 
 
-def _settings(settings: Settings | None) -> Settings:
-    return settings if settings is not None else load_settings()
-
-
 def _error(message: str) -> None:
     print(f"eskertu plan: {message}", file=sys.stderr)
 
@@ -65,13 +61,9 @@ def default_translations_path(output: Path) -> Path:
     return output.with_name(f"{output.stem}.translations.json")
 
 
-def run_import(args: argparse.Namespace, settings: Settings | None = None) -> int:
+def run_import(args: argparse.Namespace, settings: Settings) -> int:
     """Import a decree; exit 0 after writing the plan, 1 with a located error."""
-    try:
-        output: Path = args.output or _settings(settings).plan_path
-    except SettingsError as exc:
-        _error(str(exc))
-        return 2
+    output: Path = args.output or settings.plan_path
     try:
         text = Path(args.decree).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -114,13 +106,9 @@ def summary(plan: Plan) -> str:
     )
 
 
-def run_validate(args: argparse.Namespace, settings: Settings | None = None) -> int:
+def run_validate(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 0 with a summary for a valid plan, 1 listing every problem for an invalid one."""
-    try:
-        path: Path = args.path or _settings(settings).plan_path
-    except SettingsError as exc:
-        _error(str(exc))
-        return 2
+    path: Path = args.path or settings.plan_path
     try:
         plan = load_plan(path)
     except PlanError as exc:
@@ -133,7 +121,7 @@ def run_validate(args: argparse.Namespace, settings: Settings | None = None) -> 
     return 0
 
 
-def run_schema(args: argparse.Namespace, settings: Settings | None = None) -> int:
+def run_schema(args: argparse.Namespace, settings: Settings) -> int:
     """Print the JSON Schema, or write it to ``--output``."""
     text = plan_schema_json()
     if args.output is None:

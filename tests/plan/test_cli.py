@@ -37,7 +37,7 @@ def test_import_writes_the_committed_plan(
 ) -> None:
     out = tmp_path / "plan.json"
     args = _parse(["plan", "import", str(SEED), "-o", str(out), "--translations", str(SIDECAR)])
-    assert args.handler(args) == 0
+    assert args.handler(args, _settings()) == 0
     assert out.read_bytes() == PLAN_JSON.read_bytes()
     assert "18 tasks" in capsys.readouterr().out
 
@@ -48,7 +48,7 @@ def test_import_finds_the_sidecar_beside_the_output(
     out = tmp_path / "plan.json"
     (tmp_path / "plan.translations.json").write_bytes(SIDECAR.read_bytes())
     args = _parse(["plan", "import", str(SEED), "-o", str(out)])
-    assert args.handler(args) == 0
+    assert args.handler(args, _settings()) == 0
     assert out.read_bytes() == PLAN_JSON.read_bytes()
     assert "warning" not in capsys.readouterr().err
 
@@ -58,7 +58,7 @@ def test_import_error_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFi
     text = SEED.read_text(encoding="utf-8").replace("жыл сайын", "жыл сайын мүмкіндігінше", 1)
     decree.write_text(text, encoding="utf-8")
     args = _parse(["plan", "import", str(decree), "-o", str(tmp_path / "p.json")])
-    assert args.handler(args) == 1
+    assert args.handler(args, _settings()) == 1
     err = capsys.readouterr().err
     assert "line 72, task 8, deadline cell: cannot read «мүмкіндігінше»" in err
     assert "Traceback" not in err

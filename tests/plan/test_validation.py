@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.cli import plan as plan_cli
+from bot.settings import Settings
 from scheduler.plan import PlanError, load_plan, parse_plan, plan_schema_json, validate
 
 from .conftest import PLAN_JSON, SCHEMA_JSON
@@ -97,7 +98,7 @@ def test_every_problem_is_listed_at_once(plan_data: dict[str, Any]) -> None:
 
 
 def _run_validate(path: Path) -> int:
-    return plan_cli.run_validate(argparse.Namespace(path=path))
+    return plan_cli.run_validate(argparse.Namespace(path=path), Settings())
 
 
 def test_cli_validate_good_plan(capsys: pytest.CaptureFixture[str]) -> None:
