@@ -124,3 +124,21 @@ def test_env_example_documents_every_setting() -> None:
     fields = {name.upper() for name in Settings.model_fields}
     assert fields <= documented
     assert set(SETTING_NAMES) <= fields
+
+
+def test_the_bot_refuses_to_start_on_an_invalid_plan(tmp_path: Path) -> None:
+    import json
+
+    plan = json.loads((ROOT / "data" / "plan.json").read_text(encoding="utf-8"))
+    plan["tasks"][3]["deadline"]["date"] = "2016-02-30"
+    plan["tasks"][5]["responsible"][0]["code"] = "XYZ"
+    bad = tmp_path / "plan.json"
+    bad.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    result = _run_cli(tmp_path, BOT_TOKEN="1:abc", PLAN_PATH=str(bad))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == f"eskertu: the plan {bad} is invalid:"
+    assert any(line.strip().startswith("tasks[3].deadline") for line in lines[1:])
+    assert any(line.strip().startswith("tasks[5].responsible[0].code") for line in lines[1:])
+    assert not (tmp_path / "var").exists()  # nothing was started or created

@@ -85,7 +85,7 @@ async def _every_command_is_answered_once(botapi: BotApiServer, instances: list[
 async def _the_wave_reaches_each_chat_once_despite_a_crash(
     botapi: BotApiServer, instances: list[Instance], clock: FakeClock
 ) -> None:
-    first, second, doomed = instances
+    first, _, doomed = instances
     for chat in WAVE_CHATS:
         botapi.private_chat(chat)
     async with first.svc.db.unit_of_work() as uow:
@@ -114,7 +114,12 @@ async def _the_wave_reaches_each_chat_once_despite_a_crash(
 
     # The others send everything else, and leave the dead instance's rows alone while its
     # lease lasts.
-    await wait_until(lambda: _unsent_is(first, held), within=30, what="the rest of the wave")
+    try:
+        await wait_until(lambda: _unsent_is(first, held), within=30, what="the rest of the wave")
+    except TimeoutError:
+        rows = await _rows(first)
+        print(held, total, Counter((r.state, r.claimed_by, r.next_attempt_at, r.last_error, r.attempts) for r in rows if r.state != SENT))
+        raise
     await asyncio.sleep(1.5)
     rows = await _rows(first)
     unsent = [r for r in rows if r.state in (PENDING, SENDING)]

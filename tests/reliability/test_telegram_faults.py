@@ -1,0 +1,232 @@
+"""Telegram misbehaving during a reminder wave and during a broadcast to 1,000 chats.
+
+The bot is the real one (``build_application``, its worker, limiter and PTB sender) and the
+faults come from the local Bot API server: bursts of 429 with retry_after, 5xx answers,
+requests that time out or lose their connection, chats that blocked the bot or never existed,
+a group that became a supergroup, and the whole server down for a few seconds. Afterwards
+every reachable chat holds exactly one copy of each message, counted on the server, and the
+unreachable ones are failed with their reason and counted in the broadcast's report.
+
+The one allowed exception is Telegram's, not the bot's: a send the server carried out just
+as it went down may have lost its answer, and is then sent again (at least once). Such extra
+copies must fall inside the outage's window and be no more than the worker's concurrency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import json
+from collections import Counter
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.jobs import run_tick
+from scheduler.clock import FakeClock, SystemClock
+from scheduler.delivery.outbox import CANCELLED, FAILED, SENT
+from scheduler.delivery.ratelimit import Limits, RateLimiter
+from scheduler.delivery.worker import DeliveryWorker
+from scheduler.usecases.broadcasts import BROADCAST, BROADCAST_REPORT
+from tests.botapi.fixtures import botapi
+from tests.botapi.server import BotApiServer
+from tests.e2e.harness import running_bot
+from tests.reliability.support import (
+    LostAnswers,
+    broadcast_to_all,
+    copies,
+    drained,
+    outbox,
+    per_chat,
+    real_time,
+    save_chats,
+    sends_reach,
+    subscribe,
+    successful_sends,
+    take_down,
+)
+
+__all__ = ["botapi"]
+
+ALMATY = ZoneInfo("Asia/Almaty")
+CONCURRENCY = inspect.signature(DeliveryWorker).parameters["concurrency"].default
+# Fast enough for CI; Telegram's own limits are kept in bench/faults.py.
+RELAXED = Limits(total=1000, chat_interval=0.0, group=10_000)
+
+
+def _extra_copies(
+    found: Counter[tuple[int, str]], server: BotApiServer, lost: LostAnswers
+) -> dict[tuple[int, str], int]:
+    """Copies beyond the first, each checked to be an answer lost in the outage."""
+    extra = {key: n - 1 for key, n in found.items() if n > 1}
+    for chat, _kind in extra:
+        calls = [c for c in successful_sends(server) if c.chat_id == chat]
+        assert any(lost.covers(c) for c in calls[:-1]), (chat, [c.time for c in calls])
+    assert sum(extra.values()) <= CONCURRENCY, extra
+    return extra
+
+
+@pytest.mark.slow
+async def test_a_reminder_wave_through_telegram_faults(
+    botapi: BotApiServer, database_url: str
+) -> None:
+    private = list(range(60_001, 60_081))
+    blocked = private[5::20]
+    missing = [69_001, 69_002, 69_003]  # chats Telegram does not know
+    groups = [-61_001, -61_002, -61_003, -61_004]
+    migrating, kicked = -61_003, -61_004
+    for chat in private:
+        botapi.user(chat, f"Officer {chat}")
+        botapi.private_chat(chat)
+    for group in groups:
+        botapi.group(group, f"МСМ тобы {group}")
+    new_group = botapi.migrate_group(migrating, announce=False).id
+    for chat in blocked:
+        botapi.fail_blocked(chat, method="sendMessage")
+    botapi.fail_kicked(kicked, method="sendMessage")
+    burst = botapi.fail_retry_after(1, method="sendMessage", times=3)
+    for chat in private[10:14]:
+        botapi.fail_server_error(502, method="sendMessage", chat_id=chat, times=2)
+    botapi.fail_server_error(500, method="sendMessage", chat_id=-61_002)
+    botapi.fail_timeout(0.3, drop=True, takes_effect=False, method="sendMessage", chat_id=60_030)
+
+    clock = FakeClock(dt.datetime(2016, 6, 1, 10, 0, tzinfo=ALMATY))
+    limiter = RateLimiter(RELAXED)
+    async with running_bot(botapi, database_url, clock=clock, limiter=limiter) as bot:
+        svc = bot.svc
+        reachable = [c for c in private if c not in blocked] + [-61_001, -61_002]
+        await subscribe(svc.db, [*private, *missing, *groups], "МСМ", clock.now())
+        clock.set(dt.datetime(2016, 6, 30, 9, 0, 30, tzinfo=ALMATY))
+        result = await run_tick(svc)
+        points_per_chat = result.planned // (len(private) + len(missing) + len(groups))
+        assert points_per_chat >= 2 and result.planned % points_per_chat == 0
+        async with real_time(clock):
+            await sends_reach(botapi, 40, within=10)
+            lost = take_down(botapi, 2.0)
+            await drained(svc.db, within=25)
+        rows = await outbox(svc.db)
+
+    found = copies(botapi)
+    _extra_copies(found, botapi, lost)
+    for chat in [*reachable, new_group]:
+        kinds = {kind for (c, kind) in found if c == chat}
+        assert len(kinds) == points_per_chat, (chat, kinds)
+        assert sum(1 for r in rows if r.chat_id == chat and r.state == SENT) == points_per_chat
+    for chat in [*blocked, *missing, migrating, kicked]:
+        assert not [key for key in found if key[0] == chat], chat
+
+    reasons = {(r.chat_id, r.state): r.last_error or "" for r in rows}
+    for chat in blocked:
+        assert "blocked by the user" in reasons[(chat, FAILED)]
+        assert "chat unreachable" in reasons[(chat, CANCELLED)]
+    assert "kicked" in reasons[(kicked, FAILED)]
+    for chat in missing:
+        assert [r.state for r in rows if r.chat_id == chat] == [FAILED] * points_per_chat
+        assert "chat not found" in reasons[(chat, FAILED)].lower()
+    assert {r.state for r in rows} == {SENT, FAILED, CANCELLED}
+    assert burst.hits == 3  # the flood control really answered
+
+
+@pytest.mark.slow
+async def test_a_broadcast_to_1000_chats_through_telegram_faults(
+    botapi: BotApiServer, tmp_path: Path
+) -> None:
+    admin = 70_001
+    private = list(range(70_001, 70_961))
+    blocked = private[7::48]
+    missing = list(range(79_001, 79_016))
+    groups = list(range(-80_025, -80_000))
+    migrating, kicked = -80_003, -80_007
+    for chat in private:
+        botapi.private_chat(chat)
+    for group in groups:
+        botapi.group(group, f"Агенттік {group}")
+    new_group = botapi.migrate_group(migrating, announce=False).id
+    for chat in blocked:
+        botapi.fail_blocked(chat, method="sendMessage")
+    botapi.fail_kicked(kicked, method="sendMessage")
+    bursts = [botapi.fail_retry_after(1, method="sendMessage", times=4)]
+    for chat in private[100:110]:
+        botapi.fail_server_error(502, method="sendMessage", chat_id=chat, times=2)
+    for chat in private[200:205]:
+        botapi.fail_server_error(500, method="sendMessage", chat_id=chat)
+    botapi.fail_server_error(503, method="sendMessage", chat_id=-80_010)
+    # Held past PTB's 5 s read timeout, then dropped unsent: the bot sees TimedOut.
+    botapi.fail_timeout(6.0, takes_effect=False, method="sendMessage", chat_id=private[300])
+    botapi.fail_timeout(0.3, drop=True, takes_effect=False, method="sendMessage", chat_id=-80_020)
+
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/broadcast.sqlite3"
+    clock = SystemClock()
+    limiter = RateLimiter(RELAXED)
+    async with running_bot(
+        botapi, database_url, clock=clock, limiter=limiter, admin_ids=(admin,)
+    ) as bot:
+        svc = bot.svc
+        await save_chats(svc.db, [*private, *missing], groups)
+        draft, planned = await broadcast_to_all(
+            svc.db, clock, svc.runtime, admin, "Ертең сағат 10:00-де кеңес өтеді"
+        )
+        assert draft.recipients == planned == 1000
+        svc.delivery.wake()
+        await sends_reach(botapi, 300, within=15)
+        bursts.append(botapi.fail_retry_after(2, method="sendMessage", times=3))
+        await sends_reach(botapi, 500, within=15)
+        lost = take_down(botapi, 3.0)
+        await drained(svc.db, within=25)
+        await run_tick(svc)  # notices the finished broadcast and plans its report
+        await drained(svc.db, within=10)
+        rows = await outbox(svc.db)
+
+    found = copies(botapi)
+    extra = _extra_copies(found, botapi, lost)
+    got = per_chat(found, "broadcast")
+    reachable = [c for c in private if c not in blocked]
+    reachable += [g for g in groups if g not in (migrating, kicked)] + [new_group]
+    assert set(got) == set(reachable)
+    assert sum(got.values()) == len(reachable) + sum(extra.values())
+    assert per_chat(found, "report") == Counter({admin: 1})
+
+    copies_rows = [r for r in rows if r.kind == BROADCAST]
+    assert len(copies_rows) == 1000
+    failed = {r.chat_id: r.last_error or "" for r in copies_rows if r.state == FAILED}
+    assert set(failed) == {*blocked, kicked, *missing}
+    assert all("blocked by the user" in failed[c] for c in blocked)
+    assert "kicked" in failed[kicked]
+    assert all("chat not found" in failed[c].lower() for c in missing)
+    report = [r for r in rows if r.kind == BROADCAST_REPORT]
+    assert len(report) == 1 and report[0].state == SENT
+    assert json.loads(report[0].payload) == {
+        "broadcast": draft.id,
+        "sent": len(reachable),
+        "failed": len(missing),
+        "blocked": len(blocked) + 1,
+    }
+    assert all(rule.hits == rule.times for rule in bursts)
+
+
+async def test_an_answer_lost_after_telegram_acted_means_a_second_copy(
+    botapi: BotApiServer, tmp_path: Path
+) -> None:
+    """At least once, stated plainly: Telegram has no idempotency key, so a send whose answer
+    never arrives is sent again, and if Telegram had carried it out the chat gets two."""
+    admin, other = 71_001, 71_002
+    for chat in (admin, other):
+        botapi.private_chat(chat)
+    botapi.fail_timeout(0.3, drop=True, takes_effect=True, method="sendMessage", chat_id=other)
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/lost.sqlite3"
+    clock = SystemClock()
+    async with running_bot(
+        botapi, database_url, clock=clock, limiter=RateLimiter(RELAXED), admin_ids=(admin,)
+    ) as bot:
+        svc = bot.svc
+        await save_chats(svc.db, [admin, other])
+        await broadcast_to_all(svc.db, clock, svc.runtime, admin, "Сынақ")
+        svc.delivery.wake()
+        await drained(svc.db, within=10)
+        rows = await outbox(svc.db)
+    assert per_chat(copies(botapi), "broadcast") == Counter({admin: 1, other: 2})
+    sent = {r.chat_id: r.message_id for r in rows if r.state == SENT}
+    # The row records the copy whose answer arrived: the second one.
+    last = [c for c in successful_sends(botapi) if c.chat_id == other][-1]
+    assert sent[other] == last.result["message_id"]
