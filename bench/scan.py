@@ -188,16 +188,23 @@ async def scan(
         )
         if progress:
             print(f"scan: timing the wave of {day} ({occasions} occasions) …", flush=True)
-        # Once untimed: the first statements of a connection pay for their compilation.
-        await time_wave(db, big_schedule, day, 1)
         due_ms, planned = await time_wave(db, big_schedule, day, runs)
         idle_ms = await time_idle(db, big_schedule, day, idle_runs)
         small_ms, small_planned = await time_wave(db, small_schedule, day, runs)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return Figures(
-        engine, tasks, subs, idle_ms, due_ms, occasions, planned, small, small_ms,
-        small_planned, rss_mb,
-    )  # fmt: skip
+        engine=engine,
+        tasks=tasks,
+        subs=subs,
+        idle_ms=idle_ms,
+        due_ms=due_ms,
+        occasions=occasions,
+        planned=planned,
+        same_due_tasks=small,
+        same_due_ms=small_ms,
+        same_due_planned=small_planned,
+        rss_mb=rss_mb,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

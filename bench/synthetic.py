@@ -9,7 +9,9 @@ an escalation), and every other task avoids those days, so the day's occasions a
 exactly ``due``.
 
 Subscriptions are written in bulk with plain multi-row INSERTs, as a large deployment's
-table would look: most chats follow one agency, the rest follow one task.
+table would look: most chats follow one agency, the rest follow one task. For the
+benchmarks that run the real bot on the real plan, :func:`plan_reminders` puts one
+reminder per chat into the outbox, as a tick would have planned them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from scheduler.plan.control_points import ControlPoint
+from scheduler.delivery.outbox import NewMessage
+from scheduler.plan.control_points import ControlPoint, expand
+from scheduler.plan.model import Plan
 from scheduler.reminders.policy import ReminderPolicy
 from scheduler.storage.subscriptions_repo import AGENCY, TASK
 from scheduler.storage.tables import ChatRow, SubscriptionRow
@@ -175,7 +179,41 @@ async def insert_subscriptions(
         for row in rows
     ]
     async with db.unit_of_work() as uow:
-        for table, values in ((ChatRow.__table__, chats), (SubscriptionRow.__table__, rows)):
+        for model, values in ((ChatRow, chats), (SubscriptionRow, rows)):
             for start in range(0, len(values), _INSERT_CHUNK):
-                await uow.session.execute(insert(table), values[start : start + _INSERT_CHUNK])
+                await uow.session.execute(insert(model), values[start : start + _INSERT_CHUNK])
     return [row["chat_id"] for row in rows]
+
+
+def reminders_for(plan: Plan, chats: Sequence[int], now: dt.datetime) -> list[NewMessage]:
+    """One reminder per chat, due ``now``, about a deadline of one agency (in the payload).
+
+    The agencies that have deadlines take turns, so the chats are spread over them.
+    """
+    by_agency: dict[str, list[ControlPoint]] = {}
+    for point in expand(plan, WorkingCalendar()):
+        if point.kind == "deadline":
+            for code in point.agencies:
+                by_agency.setdefault(code, []).append(point)
+    codes = sorted(by_agency)
+    messages = []
+    for i, chat in enumerate(chats):
+        agency = codes[i % len(codes)]
+        points = by_agency[agency]
+        point = points[(i // len(codes)) % len(points)]
+        messages.append(
+            NewMessage(
+                chat_id=chat,
+                control_point=point.id,
+                slot="0",
+                kind="reminder",
+                due_at=now,
+                payload={"agencies": [agency], "day": point.effective.isoformat()},
+            )
+        )
+    return messages
+
+
+async def plan_reminders(db: Database, messages: Sequence[NewMessage], now: dt.datetime) -> int:
+    async with db.unit_of_work() as uow:
+        return await uow.outbox.enqueue(messages, now)

@@ -7,7 +7,14 @@ import datetime as dt
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot.handlers.common import command_args, greet, keyboard
+from bot.handlers.common import (
+    TELEGRAM_ID_MAX,
+    command_args,
+    echo,
+    greet,
+    keyboard,
+    number_arg,
+)
 from bot.i18n.catalog import Translator
 from bot.render import admin as render
 from bot.render.common import agency_label, long_date
@@ -44,7 +51,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             tr("invite.usage", agencies=", ".join(svc.plan.agency_codes()), roles=", ".join(ROLES))
         )
     elif result is InviteRefusal.UNKNOWN_ROLE:
-        await message.reply_text(tr("invite.bad_role", role=role, roles=", ".join(ROLES)))
+        await message.reply_text(tr("invite.bad_role", role=echo(role), roles=", ".join(ROLES)))
     elif not isinstance(result, InviteRefusal):
         link = f"https://t.me/{context.bot.username}?start={result.token}"
         await message.reply_text(
@@ -85,7 +92,8 @@ async def audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     svc, tr = await greet(update, context)
     args = command_args(context)
-    limit = min(int(args[0]), 50) if args and args[0].isdigit() else 20
+    asked = number_arg(args[0]) if args else None
+    limit = min(asked, 50) if asked is not None else 20
     result = await administration.audit_log(
         svc.db, svc.clock, actor=user.id, configured=svc.settings.admin_ids, limit=limit
     )
@@ -122,7 +130,8 @@ async def remove_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     svc, tr = await greet(update, context)
     args = command_args(context)
-    if len(args) != 2 or not args[1].lstrip("-").isdigit():
+    member = number_arg(args[1], limit=TELEGRAM_ID_MAX, signed=True) if len(args) == 2 else None
+    if member is None:
         await message.reply_text(tr("admin.remove_usage"))
         return
     result = await administration.remove_member(
@@ -131,7 +140,7 @@ async def remove_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         actor=user.id,
         configured=svc.settings.admin_ids,
         agency=args[0].upper(),
-        user_id=int(args[1]),
+        user_id=member,
     )
     if isinstance(result, NotAdmin):
         await message.reply_text(tr("admin.refused"))
@@ -155,7 +164,8 @@ async def _promotion(
         return
     svc, tr = await greet(update, context)
     args = command_args(context)
-    if len(args) != 1 or not args[0].isdigit():
+    target = number_arg(args[0], limit=TELEGRAM_ID_MAX) if len(args) == 1 else None
+    if target is None:
         await message.reply_text(tr("admin.promote_usage"))
         return
     result = await administration.promote(
@@ -163,7 +173,7 @@ async def _promotion(
         svc.clock,
         actor=user.id,
         configured=svc.settings.admin_ids,
-        target=int(args[0]),
+        target=target,
         make_admin=make_admin,
     )
     if isinstance(result, NotAdmin):
@@ -179,11 +189,12 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     svc, tr = await greet(update, context)
     args = command_args(context)
-    if len(args) != 1 or not args[0].isdigit():
+    invite_id = number_arg(args[0]) if len(args) == 1 else None
+    if invite_id is None:
         await message.reply_text(tr("admin.revoke_usage"))
         return
     result = await administration.revoke_invite(
-        svc.db, svc.clock, actor=user.id, configured=svc.settings.admin_ids, invite_id=int(args[0])
+        svc.db, svc.clock, actor=user.id, configured=svc.settings.admin_ids, invite_id=invite_id
     )
     if isinstance(result, NotAdmin):
         await message.reply_text(tr("admin.refused"))
@@ -198,7 +209,8 @@ async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, field: str) 
     svc, tr = await greet(update, context)
     args = command_args(context)
     value = _rest(message.text or "", 1)
-    if not args or not args[0].isdigit() or not value.strip():
+    task = number_arg(args[0]) if args else None
+    if task is None or not value.strip():
         await message.reply_text(tr(f"edit.usage.{field}"))
         return
     result = await plan_changes.edit_task(
@@ -208,7 +220,7 @@ async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, field: str) 
         actor=user.id,
         configured=svc.settings.admin_ids,
         field=field,
-        task=int(args[0]),
+        task=task,
         value=value,
     )
     await _after_change(message, svc, tr, result)
@@ -278,9 +290,12 @@ async def acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if query is None or query.data is None or user is None or query.message is None:
         return
     svc, tr = await greet(update, context)
-    version = query.data.partition(":")[2]
+    version = number_arg(query.data.partition(":")[2])
+    if version is None:
+        await query.answer(tr.plain("error.stale_button"), show_alert=True)
+        return
     fresh = await plan_changes.acknowledge_change(
-        svc.db, svc.clock, version=int(version), chat_id=query.message.chat.id, user_id=user.id
+        svc.db, svc.clock, version=version, chat_id=query.message.chat.id, user_id=user.id
     )
     await query.answer(tr.plain("change.acknowledged" if fresh else "change.already_acknowledged"))
 
@@ -326,14 +341,18 @@ async def broadcast_decision(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if query is None or query.data is None or user is None:
         return
     svc, tr = await greet(update, context)
-    _, decision, draft = query.data.split(":")
+    _, decision, number = query.data.split(":")
+    draft = number_arg(number)
+    if draft is None:
+        await query.answer(tr.plain("error.stale_button"), show_alert=True)
+        return
     result = await broadcasts.confirm_broadcast(
         svc.db,
         svc.clock,
         svc.runtime,
         actor=user.id,
         configured=svc.settings.admin_ids,
-        broadcast_id=int(draft),
+        broadcast_id=draft,
         send=decision == "go",
     )
     if isinstance(result, NotAdmin):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.handlers.common import command_args, greet, keyboard
+from bot.handlers.common import command_args, echo, edit_or_keep, greet, keyboard, number_arg
 from bot.render import browse as render
 from bot.render.common import agency_label
 from scheduler.delivery.outcomes import Button
@@ -28,7 +28,11 @@ async def tasks(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         code = args[0].upper()
         if not svc.runtime.has_agency(code):
             await message.reply_text(
-                tr("tasks.unknown_agency", code=args[0], known=", ".join(svc.plan.agency_codes()))
+                tr(
+                    "tasks.unknown_agency",
+                    code=echo(args[0]),
+                    known=", ".join(svc.plan.agency_codes()),
+                )
             )
             return
         scope = code
@@ -41,9 +45,9 @@ async def tasks_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if query is None or query.data is None:
         return
     _, scope, page = [*query.data.split(":"), "", ""][:3]
-    text, buttons = await _page(update, context, scope, int(page) if page.isdigit() else 0)
+    text, buttons = await _page(update, context, scope, number_arg(page) or 0)
     await query.answer()
-    await query.edit_message_text(text, reply_markup=keyboard(buttons))
+    await edit_or_keep(query, text, keyboard(buttons))
 
 
 async def _page(
@@ -69,10 +73,11 @@ async def task(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     _, tr = await greet(update, context)
     args = command_args(context)
-    if len(args) != 1 or not args[0].lstrip("№#").isdigit():
+    number = number_arg(args[0], prefixes="№#") if len(args) == 1 else None
+    if number is None:
         await message.reply_text(tr("task.usage"))
         return
-    await _send_card(update, context, int(args[0].lstrip("№#")))
+    await _send_card(update, context, number)
 
 
 async def task_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -80,9 +85,9 @@ async def task_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if query is None or query.data is None:
         return
     await query.answer()
-    number = query.data.partition(":")[2]
-    if number.isdigit():
-        await _send_card(update, context, int(number))
+    number = number_arg(query.data.partition(":")[2])
+    if number is not None:
+        await _send_card(update, context, number)
 
 
 async def _send_card(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot.handlers.common import command_args, greet, keyboard
+from bot.handlers.common import command_args, greet, keyboard, number_arg
 from bot.i18n.catalog import Translator
 from bot.render import status as render
 from bot.render.reminder import STATUS_BY_CODE
@@ -47,7 +47,8 @@ async def done_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     svc, tr = await greet(update, context)
     args = command_args(context)
-    if not args or not args[0].lstrip("№#").isdigit():
+    task = number_arg(args[0], prefixes="№#") if args else None
+    if task is None:
         await message.reply_text(tr("done.usage"))
         return
     report = Report(
@@ -56,7 +57,7 @@ async def done_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         status="done",
         text=message.text or "",
         source="command",
-        task=int(args[0].lstrip("№#")),
+        task=task,
         message_id=message.message_id,
     )
     await _answer(message, svc, tr, await report_status(svc.db, svc.clock, svc.runtime, report))
@@ -69,7 +70,8 @@ async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     svc, tr = await greet(update, context)
     args = command_args(context)
     status = STATUS_WORDS.get(args[1].lower()) if len(args) >= 2 else None
-    if len(args) < 2 or not args[0].lstrip("№#").isdigit() or status is None:
+    task = number_arg(args[0], prefixes="№#") if args else None
+    if task is None or status is None:
         await message.reply_text(tr("status.usage"))
         return
     report = Report(
@@ -78,7 +80,7 @@ async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         status=status,
         text=message.text or "",
         source="command",
-        task=int(args[0].lstrip("№#")),
+        task=task,
         message_id=message.message_id,
     )
     await _answer(message, svc, tr, await report_status(svc.db, svc.clock, svc.runtime, report))
@@ -93,8 +95,9 @@ async def status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     kind, _, rest = query.data.partition(":")
     item, _, code = rest.partition(":")
     status = STATUS_BY_CODE.get(code)
+    reminder_id = number_arg(item)
     chat_id = query.message.chat.id
-    if status is None or not item.isdigit():
+    if status is None or reminder_id is None:
         await query.answer(tr.plain("error.stale_button"), show_alert=True)
         return
     text, evidence, message_id = tr.plain(f"button.{status}"), None, query.message.message_id
@@ -110,7 +113,7 @@ async def status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         status=status,
         text=text,
         source="button",
-        reminder_id=int(item),
+        reminder_id=reminder_id,
         message_id=message_id,
         evidence=evidence,
     )
@@ -130,11 +133,11 @@ async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None or query.data is None or user is None:
         return
     svc, tr = await greet(update, context)
-    status_id = query.data.partition(":")[2]
-    if not status_id.isdigit():
+    status_id = number_arg(query.data.partition(":")[2])
+    if status_id is None:
         await query.answer(tr.plain("error.stale_button"), show_alert=True)
         return
-    result, _ = await undo_status(svc.db, svc.clock, status_id=int(status_id), user_id=user.id)
+    result, _ = await undo_status(svc.db, svc.clock, status_id=status_id, user_id=user.id)
     await query.answer(tr.plain(f"undo.{result}"), show_alert=result is not UndoResult.UNDONE)
     if result is UndoResult.UNDONE:
         await query.edit_message_text(tr("undo.done"))

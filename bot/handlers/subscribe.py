@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.convert import chat_info, user_info
-from bot.handlers.common import greet, is_group_admin, keyboard
+from bot.handlers.common import edit_or_keep, greet, is_group_admin, keyboard
 from bot.i18n.catalog import Translator
 from bot.render.common import agency_label
 from bot.services import Services
@@ -48,7 +48,7 @@ async def pick_task(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         for i in range(0, len(numbers), TASKS_PER_ROW)
     ]
     await query.answer()
-    await query.edit_message_text(tr("subscribe.which_task"), reply_markup=keyboard(rows))
+    await edit_or_keep(query, tr("subscribe.which_task"), keyboard(rows))
 
 
 async def subscribe_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -81,7 +81,7 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, subscri
         is_group_admin=await is_group_admin(update, context),
     )
     await query.answer()
-    await query.edit_message_text(tr(f"subscribe.{result}", target=_target_label(svc, target, tr)))
+    await edit_or_keep(query, tr(f"subscribe.{result}", target=_target_label(svc, target, tr)))
 
 
 def _target_label(svc: Services, target: Target, tr: Translator) -> str:

@@ -20,6 +20,11 @@ from pydantic import ValidationError
 
 from scheduler.plan.model import PeriodUnit, Plan, period_end
 
+# Task numbers are stored with each status report in a 32-bit column.
+MAX_TASK_NUMBER = 2**31 - 1
+# Windows editors start UTF-8 files with a byte-order mark; it carries no content.
+BOM = "\ufeff"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -55,7 +60,10 @@ def load_plan(path: Path | str) -> Plan:
 
 
 def parse_plan(raw: bytes | str, *, source: str | None = None) -> Plan:
-    """Parse and check a plan given as JSON text, e.g. a file an administrator uploaded."""
+    """Parse and check a plan given as JSON text, e.g. a file an administrator uploaded.
+
+    A leading byte-order mark is accepted and ignored.
+    """
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
@@ -64,10 +72,19 @@ def parse_plan(raw: bytes | str, *, source: str | None = None) -> Plan:
                 [Problem(f"byte {exc.start}", "the file is not UTF-8 text")], source
             ) from None
     try:
-        data = json.loads(raw)
+        data = json.loads(raw.removeprefix(BOM))
     except json.JSONDecodeError as exc:
         raise PlanError(
             [Problem(f"{exc.lineno}:{exc.colno}", f"malformed JSON: {exc.msg}")], source
+        ) from None
+    except RecursionError:
+        raise PlanError(
+            [Problem("(top level)", "malformed JSON: nested too deeply to read")], source
+        ) from None
+    except ValueError:
+        # What json.loads raises besides a decoding error: an integer of thousands of digits.
+        raise PlanError(
+            [Problem("(top level)", "malformed JSON: a number too long to read")], source
         ) from None
     problems = validate(data)
     if problems:
@@ -162,7 +179,11 @@ def _rule_problems(data: dict[str, Any]) -> list[Problem]:
             continue
         at = f"tasks[{i}]"
         number = task.get("number")
-        if isinstance(number, int):
+        if isinstance(number, int) and number > MAX_TASK_NUMBER:
+            problems.append(
+                Problem(f"{at}.number", f"{number} is too large (at most {MAX_TASK_NUMBER})")
+            )
+        elif isinstance(number, int):
             if number in seen:
                 problems.append(
                     Problem(
@@ -236,9 +257,20 @@ def _task_codes(task: dict[str, Any], at: str, codes: set[str] | None) -> list[P
     problems: list[Problem] = []
     known = ", ".join(sorted(codes))
     responsible = task.get("responsible")
+    consolidator: int | None = None
     for j, item in enumerate(responsible if isinstance(responsible, list) else []):
         if not isinstance(item, dict):
             continue
+        if item.get("consolidator") is True:
+            if consolidator is None:
+                consolidator = j
+            else:
+                problems.append(
+                    Problem(
+                        f"{at}.responsible[{j}].consolidator",
+                        f"only one agency consolidates (already responsible[{consolidator}])",
+                    )
+                )
         code = item.get("code")
         if isinstance(code, str) and code not in codes:
             problems.append(

@@ -38,6 +38,11 @@ class Draft:
     recipients: int
 
 
+def _is_number(text: str) -> bool:
+    # str.isdigit alone also accepts superscripts and other digits int() refuses.
+    return text.isascii() and text.isdigit()
+
+
 def broadcast_point(broadcast_id: int) -> str:
     return f"broadcast:{broadcast_id}"
 
@@ -86,7 +91,7 @@ async def draft_broadcast(
             return NotAdmin("broadcast.draft")
         if audience not in AUDIENCES or (
             (audience == "agency" and not runtime.has_agency(target))
-            or (audience == "task" and not (target.isdigit() and runtime.has_task(int(target))))
+            or (audience == "task" and not (_is_number(target) and runtime.has_task(int(target))))
         ):
             return BroadcastProblem.UNKNOWN_AUDIENCE
         if not text.strip():

@@ -24,7 +24,9 @@ class Prepared:
 async def prepare(db: Database, clock: Clock, runtime: PlanRuntime, item: OutboxItem) -> Prepared:
     """The facts of a reminder (None when it is no longer needed) and its chat's language."""
     async with db.unit_of_work() as uow:
-        prefs = await uow.contacts.language_prefs(item.chat_id, item.chat_id)
+        # A group speaks its own language; a private chat its user's.
+        user = item.chat_id if item.chat_id > 0 else None
+        prefs = await uow.contacts.language_prefs(user, item.chat_id)
         facts = None
         if item.kind in REMINDER_KINDS:
             facts = await reminder_facts(uow, item, runtime.schedule, runtime.today(clock.now()))

@@ -46,7 +46,9 @@ async def change_subscription(
     now = clock.now()
     if target.kind == AGENCY and not runtime.has_agency(target.value):
         return SubscribeResult.UNKNOWN_TARGET
-    if target.kind == TASK and not (target.value.isdigit() and runtime.has_task(int(target.value))):
+    if target.kind == TASK and not (
+        _is_number(target.value) and runtime.has_task(int(target.value))
+    ):
         return SubscribeResult.UNKNOWN_TARGET
     async with db.unit_of_work() as uow:
         await uow.contacts.save_user(user, now)
@@ -73,6 +75,11 @@ async def change_subscription(
             return SubscribeResult.SUBSCRIBED
         left = await uow.subscriptions.unsubscribe(chat.id, target.kind, target.value)
         return SubscribeResult.UNSUBSCRIBED if left else SubscribeResult.NOT_SUBSCRIBED
+
+
+def _is_number(text: str) -> bool:
+    # str.isdigit alone also accepts superscripts and other digits int() refuses.
+    return text.isascii() and text.isdigit()
 
 
 async def chat_subscriptions(db: Database, chat_id: int) -> list[Subscription]:

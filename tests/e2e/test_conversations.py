@@ -226,3 +226,35 @@ async def test_buttons_questions_evidence_and_undo(botapi: BotApiServer, databas
         ]
         assert rows[0].evidence_kind == "document" and rows[0].evidence_name == "хаттама №3.pdf"
         assert rows[0].evidence_file_id
+
+
+async def test_a_group_gets_its_reminders_in_its_own_language(
+    botapi: BotApiServer, database_url: str
+) -> None:
+    clock = FakeClock(dt.datetime(2016, 6, 1, 10, 0, tzinfo=ALMATY))
+    async with running_bot(botapi, database_url, clock=clock) as bot:
+        botapi.user(COORDINATOR, "Гүлнар")
+        botapi.group(GROUP, "Рәміздер", admins=[COORDINATOR])
+        menu = await _say(botapi, COORDINATOR, "/lang", chat=GROUP)
+        mark = botapi.mark()
+        botapi.press_button(COORDINATOR, menu, "lang:en")
+        chosen = await botapi.wait_for_message(GROUP, since=mark)
+        assert chosen["text"] == "Language saved: English."
+
+        menu = await _say(botapi, COORDINATOR, "/subscribe", chat=GROUP)
+        mark = botapi.mark()
+        botapi.press_button(COORDINATOR, menu, "subt")
+        await botapi.wait_for_call("editMessageText", since=mark)
+        picker = botapi.sent_messages(GROUP)[-1]
+        mark = botapi.mark()
+        botapi.press_button(COORDINATOR, picker, "sub:t:6")
+        await botapi.wait_for_call("editMessageText", since=mark)
+
+        clock.set(dt.datetime(2016, 6, 30, 9, 1, tzinfo=ALMATY))
+        mark = botapi.mark()
+        await run_tick(bot.svc)
+        reminder = await botapi.wait_for_message(
+            GROUP, lambda m: "task no. 6" in m.get("text", ""), since=mark
+        )
+        assert reminder["text"].startswith("⏰ Reminder · task no. 6")
+        assert "today" in reminder["text"]

@@ -71,8 +71,8 @@ def _extra_copies(
 async def test_a_reminder_wave_through_telegram_faults(
     botapi: BotApiServer, database_url: str
 ) -> None:
-    private = list(range(60_001, 60_081))
-    blocked = private[5::20]
+    private = list(range(60_001, 60_031))
+    blocked = private[5::10]
     missing = [69_001, 69_002, 69_003]  # chats Telegram does not know
     groups = [-61_001, -61_002, -61_003, -61_004]
     migrating, kicked = -61_003, -61_004
@@ -102,7 +102,7 @@ async def test_a_reminder_wave_through_telegram_faults(
         points_per_chat = result.planned // (len(private) + len(missing) + len(groups))
         assert points_per_chat >= 2 and result.planned % points_per_chat == 0
         async with real_time(clock):
-            await sends_reach(botapi, 40, within=10)
+            await sends_reach(botapi, 60, within=10)
             lost = take_down(botapi, 2.0)
             await drained(svc.db, within=25)
         rows = await outbox(svc.db)

@@ -1,0 +1,92 @@
+"""The benchmarks still run: each one at a tiny size, checked for a well-formed figures line.
+
+Timings are never asserted; a slow machine must not fail the suite. Each benchmark runs
+as ``python -m bench.NAME`` from the repository root, as its documentation says.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NUMBER = re.compile(r"^-?\d+(\.\d+)?(/s)?$")
+
+
+def figures(module: str, *args: str, timeout: float = 120) -> dict[str, str]:
+    """Run the benchmark and return the key=value pairs of its last line."""
+    done = subprocess.run(
+        [sys.executable, "-m", f"bench.{module}", *args, "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    last = done.stdout.strip().splitlines()[-1]
+    name, _, rest = last.partition(": ")
+    assert name == module, last
+    pairs = dict(item.split("=", 1) for item in rest.split())
+    return pairs
+
+
+def assert_numbers(pairs: dict[str, str], keys: set[str]) -> None:
+    for key in keys:
+        assert NUMBER.match(pairs[key]), f"{key}={pairs[key]}"
+
+
+def test_scan_prints_its_figures() -> None:
+    pairs = figures("scan", "--tasks", "200", "--subs", "200", "--runs", "1", "--idle-runs", "2")
+    numeric = {
+        "tasks",
+        "subs",
+        "idle_ms",
+        "due1pct_ms",
+        "occasions",
+        "planned",
+        "same_due_tasks",
+        "same_due_ms",
+        "same_due_planned",
+        "rss_mb",
+    }
+    assert set(pairs) == numeric | {"engine"}
+    assert_numbers(pairs, numeric)
+    assert pairs["engine"] == "sqlite"
+    assert (pairs["tasks"], pairs["subs"], pairs["occasions"]) == ("200", "200", "2")
+    # The measured day's wave reaches someone, and the smaller plan plans the same wave.
+    assert int(pairs["planned"]) > 0
+    assert pairs["same_due_planned"] == pairs["planned"]
+
+
+@pytest.mark.slow
+def test_memory_prints_its_figures() -> None:
+    pairs = figures("memory", "--subs", "200", "--wave", "3", "--ticks", "1")
+    keys = {"subs", "peak_rss_mb", "wave", "sent", "ticks", "startup_s"}
+    assert set(pairs) == keys
+    assert_numbers(pairs, keys)
+    assert (pairs["subs"], pairs["sent"], pairs["ticks"]) == ("200", "3", "1")
+    assert float(pairs["peak_rss_mb"]) > 0
+
+
+@pytest.mark.slow
+def test_replies_prints_its_figures() -> None:
+    pairs = figures("replies", "--replies", "10", "--officers", "3")
+    keys = {
+        "n",
+        "rate",
+        "p50_ms",
+        "p99_ms",
+        "echo_rate",
+        "echo_p50_ms",
+        "echo_p99_ms",
+        "ratio",
+    }
+    assert set(pairs) == keys
+    assert_numbers(pairs, keys)
+    assert pairs["n"] == "10"
+    assert pairs["rate"].endswith("/s") and pairs["echo_rate"].endswith("/s")
