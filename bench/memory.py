@@ -213,7 +213,8 @@ def measure(subs: int, wave: int, ticks: int, *, progress: bool) -> Figures:
 
                 if progress:
                     print(f"memory: wave sent; waiting for {ticks} tick(s) …", flush=True)
-                bot.wait_until(ticked, 35 * ticks + 30, "the bot did not tick")
+                if ticks:
+                    bot.wait_until(ticked, 35 * ticks + 30, "the bot did not tick")
                 bot.stop()
                 waited_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
                 peak_kb = max(bot.peak_kb, waited_kb)
@@ -226,7 +227,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--subs", type=int, default=100_000, help="subscribed chats")
     parser.add_argument("--wave", type=int, default=300, help="reminders planned before start")
-    parser.add_argument("--ticks", type=int, default=2, help="ticks to wait for (30 s apart)")
+    parser.add_argument(
+        "--ticks", type=int, default=2, help="ticks to wait for, 30 s apart (0: none)"
+    )
     parser.add_argument("--quiet", action="store_true", help="print only the figures")
     args = parser.parse_args(argv)
     figures = measure(args.subs, args.wave, args.ticks, progress=not args.quiet)

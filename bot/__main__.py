@@ -1,6 +1,7 @@
 """Composition root: reads the settings once, builds everything, and runs the chosen command.
 
-``python -m bot`` with no command runs the bot with long polling. Nothing is built at
+``python -m bot`` with no command runs the bot: with long polling, or as a webhook when
+WEBHOOK_URL is set. Nothing is built at
 import time; tests build the same application through :func:`build_application`.
 """
 
@@ -96,6 +97,8 @@ def build_application(
         .base_url(settings.telegram_api_url)
         .base_file_url(file_base_url(settings.telegram_api_url))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        # Each update runs its own use case in its own transaction, so several may run at once.
+        .concurrent_updates(8)
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
@@ -146,7 +149,14 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     svc.background.start(svc.delivery)
     if app.job_queue is not None:
         app.job_queue.run_repeating(
-            tick_job, interval=svc.settings.tick_seconds, first=0, name="eskertu-tick"
+            tick_job,
+            interval=svc.settings.tick_seconds,
+            first=0,
+            name="eskertu-tick",
+            # The job is added before the scheduler starts, so its first run is already late
+            # when it starts; APScheduler would drop it after its 1 s grace. The tick is
+            # idempotent, so a late run is always wanted, and missed runs fold into one.
+            job_kwargs={"misfire_grace_time": None, "coalesce": True},
         )
     # -- weekly digest to administrators and controlling departments (bot/handlers/reports.py) --
     if app.job_queue is not None:
@@ -218,7 +228,9 @@ def _public_host(url: str) -> str:
 
 
 def _register_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("run", help="run the bot with long polling (the default)")
+    parser = sub.add_parser(
+        "run", help="run the bot (the default): long polling, or a webhook if WEBHOOK_URL is set"
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -248,7 +260,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _secrets(settings: Settings) -> list[str]:
-    return [settings.bot_token.get_secret_value()] if settings.bot_token else []
+    """Every secret a log line must never show."""
+    found = [settings.bot_token, settings.webhook_secret]
+    return [s.get_secret_value() for s in found if s is not None and s.get_secret_value()]
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 Each claimed row is rendered, sent once the rate limiter allows its chat, and its outcome is
 written in a transaction of its own, so a crash loses at most the message in flight (its
-lease runs out and another worker sends it again). While one chat must wait, the worker sends
+lease runs out and another worker sends it again). A send Telegram accepted but the database
+refused to record (locked, read-only, full) is kept in memory and recorded before anything
+new is claimed, so a database fault the process survives sends nothing twice. While one chat must wait, the worker sends
 to another chat of the batch instead of stalling; rows that would wait long are put back for
 later without using up an attempt.
 
@@ -95,6 +97,8 @@ class DeliveryWorker:
         self._sleep = sleep
         self._wake = asyncio.Event()
         self._migrations: dict[int, int] = {}
+        # Sends Telegram accepted whose outcome the database refused: row id -> (when, id).
+        self._unrecorded: dict[int, tuple[dt.datetime, int]] = {}
 
     # -- entry points ----------------------------------------------------------------------
 
@@ -119,12 +123,23 @@ class DeliveryWorker:
             await _first_of(
                 [self._wake.wait(), stop.wait()], within=self._poll_interval, sleep=None
             )
+        if self._unrecorded:
+            try:
+                await self._record_unrecorded()
+            except Exception:
+                log.exception(
+                    "stopping with sent rows %s unrecorded; they go out again after their lease",
+                    sorted(self._unrecorded),
+                )
 
     # -- one drain -------------------------------------------------------------------------
 
     async def _drain(self, stop: asyncio.Event | None) -> int:
         sent = 0
         while stop is None or not stop.is_set():
+            # Claiming more while the database refuses to record what was sent would only
+            # pile up messages that may go out twice.
+            await self._record_unrecorded()
             claimed_at = self._clock.now()
             async with self._db.unit_of_work() as uow:
                 items = await uow.outbox.claim(
@@ -257,7 +272,11 @@ class DeliveryWorker:
         now = self._clock.now()
         match outcome:
             case Sent(message_id=message_id):
-                await self._record(lambda uow: uow.outbox.mark_sent(item.id, now, message_id))
+                recorded = await self._record(
+                    lambda uow: _mark_sent(uow, item.id, now, message_id)
+                )
+                if recorded is None:
+                    self._unrecorded[item.id] = (now, message_id)
                 self._migrations.pop(item.id, None)
                 self._hook(self._on_sent, item, message_id)
                 return True
@@ -327,6 +346,18 @@ class DeliveryWorker:
 
     # -- plumbing --------------------------------------------------------------------------
 
+    async def _record_unrecorded(self) -> None:
+        """Record the sends the database refused before; raises while it still refuses."""
+        if not self._unrecorded:
+            return
+        waiting = dict(self._unrecorded)
+        async with self._db.unit_of_work() as uow:
+            for item_id, (at, message_id) in waiting.items():
+                await uow.outbox.mark_sent(item_id, at, message_id)
+        for item_id in waiting:
+            self._unrecorded.pop(item_id, None)
+        log.info("recorded %d sent rows the database had refused", len(waiting))
+
     async def _record(self, action: Callable[[UnitOfWork], Awaitable[T]]) -> T | None:
         """Run ``action`` in a transaction of its own, trying again if the database balks."""
         for attempt in range(1, RECORD_TRIES + 1):
@@ -336,8 +367,8 @@ class DeliveryWorker:
             except Exception:
                 if attempt == RECORD_TRIES:
                     log.exception(
-                        "recording a delivery outcome failed %d times; the row waits for its "
-                        "lease to run out",
+                        "recording a delivery outcome failed %d times; a sent row is recorded "
+                        "later, any other waits for its lease to run out",
                         attempt,
                     )
                     return None
@@ -354,6 +385,13 @@ class DeliveryWorker:
             hook(item, detail)
         except Exception:
             log.exception("a delivery hook failed")
+
+
+async def _mark_sent(
+    uow: UnitOfWork, item_id: int, at: dt.datetime, message_id: int
+) -> bool:
+    await uow.outbox.mark_sent(item_id, at, message_id)
+    return True
 
 
 async def _blocked(uow: UnitOfWork, item: OutboxItem, description: str) -> None:

@@ -15,6 +15,7 @@ from scheduler.delivery.outbox import NewMessage
 from scheduler.plan_runtime import PlanRuntime
 from scheduler.storage.unit_of_work import Database, UnitOfWork
 from scheduler.usecases.administration import NotAdmin, check_admin
+from scheduler.usecases.stored_text import storable
 
 BROADCAST = "broadcast"
 BROADCAST_REPORT = "broadcast_report"
@@ -100,7 +101,12 @@ async def draft_broadcast(
         if not recipients:
             return BroadcastProblem.NOBODY
         draft_id = await uow.broadcasts.add(
-            by=actor, chat_id=chat_id, audience=audience, target=target, text=text, now=now
+            by=actor,
+            chat_id=chat_id,
+            audience=audience,
+            target=target,
+            text=storable(text),
+            now=now,
         )
         return Draft(draft_id, audience, target, len(recipients))
 

@@ -17,6 +17,7 @@ from scheduler.plan.control_points import ControlPoint
 from scheduler.plan_runtime import PlanRuntime
 from scheduler.storage.status_repo import DONE, NewStatus, StatusEntry
 from scheduler.storage.unit_of_work import Database, UnitOfWork
+from scheduler.usecases.stored_text import storable
 
 STATUSES = ("done", "in_progress", "problem", "postponed")
 UNDO_WINDOW = dt.timedelta(minutes=5)
@@ -94,14 +95,16 @@ async def report_status(
                 task_number=point.task,
                 agency=agency,
                 status=report.status,
-                text=report.text,
+                text=storable(report.text),
                 source=report.source,
                 user_id=report.user_id,
                 chat_id=report.chat_id,
                 message_id=report.message_id,
                 evidence_kind=report.evidence.kind if report.evidence else None,
                 evidence_file_id=report.evidence.file_id if report.evidence else None,
-                evidence_name=report.evidence.name if report.evidence else None,
+                evidence_name=storable(report.evidence.name or "") or None
+                if report.evidence
+                else None,
             ),
             now,
         )

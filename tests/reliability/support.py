@@ -1,7 +1,7 @@
 """What the reliability scenarios share: seeding chats, planning a broadcast, counting copies.
 
-Copies are counted on the server's side: every ``sendMessage`` it carried out is one copy in a
-chat, whatever the bot believes. The kind of a copy is read from its text (the broadcast and
+Copies are counted on the server's side: every message the bot's sends left in a chat is one
+copy there, whatever the bot believes. The kind of a copy is read from its text (the broadcast and
 its report have a header of their own), so a chat's copies of one message can be counted.
 """
 
@@ -40,15 +40,20 @@ def kind_of(text: str) -> str:
 
 
 def successful_sends(server: BotApiServer, since: int | None = None) -> list[Call]:
+    """The sends the server answered with success, in the order they finished."""
     return [c for c in server.calls("sendMessage", since=since) if c.ok and c.chat_id is not None]
 
 
-def copies(server: BotApiServer, since: int | None = None) -> Counter[tuple[int, str]]:
-    """How many copies of each message kind every chat received."""
+def copies(server: BotApiServer, chats: Iterable[int]) -> Counter[tuple[int, str]]:
+    """How many copies of each message kind every chat holds.
+
+    Read from the chats themselves, not from the answers: a send whose answer was lost
+    (dropped connection, timeout) still left its message in the chat.
+    """
     return Counter(
-        (int(call.chat_id), kind_of(str(call.params.get("text", ""))))
-        for call in successful_sends(server, since)
-        if call.chat_id is not None
+        (chat, kind_of(str(message.get("text", ""))))
+        for chat in chats
+        for message in server.sent_messages(chat)
     )
 
 

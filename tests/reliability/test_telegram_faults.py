@@ -67,7 +67,15 @@ def _extra_copies(
     return extra
 
 
+# Stopping the fake server can leave a connection it accepted but never served; its
+# coroutine is then collected after the server's loop closed, which pytest reports.
+SERVER_STOP_LEFTOVERS = pytest.mark.filterwarnings(
+    "ignore::pytest.PytestUnraisableExceptionWarning"
+)
+
+
 @pytest.mark.slow
+@SERVER_STOP_LEFTOVERS
 async def test_a_reminder_wave_through_telegram_faults(
     botapi: BotApiServer, database_url: str
 ) -> None:
@@ -107,7 +115,7 @@ async def test_a_reminder_wave_through_telegram_faults(
             await drained(svc.db, within=25)
         rows = await outbox(svc.db)
 
-    found = copies(botapi)
+    found = copies(botapi, [*private, *missing, *groups, new_group])
     _extra_copies(found, botapi, lost)
     for chat in [*reachable, new_group]:
         kinds = {kind for (c, kind) in found if c == chat}
@@ -129,9 +137,12 @@ async def test_a_reminder_wave_through_telegram_faults(
 
 
 @pytest.mark.slow
+@SERVER_STOP_LEFTOVERS
 async def test_a_broadcast_to_1000_chats_through_telegram_faults(
-    botapi: BotApiServer, tmp_path: Path
+    botapi: BotApiServer, postgres_url: str
 ) -> None:
+    """On PostgreSQL, where 1,000 copies take half the time they take on SQLite; the wave
+    above runs on both engines."""
     admin = 70_001
     private = list(range(70_001, 70_961))
     blocked = private[7::48]
@@ -156,11 +167,10 @@ async def test_a_broadcast_to_1000_chats_through_telegram_faults(
     botapi.fail_timeout(6.0, takes_effect=False, method="sendMessage", chat_id=private[300])
     botapi.fail_timeout(0.3, drop=True, takes_effect=False, method="sendMessage", chat_id=-80_020)
 
-    database_url = f"sqlite+aiosqlite:///{tmp_path}/broadcast.sqlite3"
     clock = SystemClock()
     limiter = RateLimiter(RELAXED)
     async with running_bot(
-        botapi, database_url, clock=clock, limiter=limiter, admin_ids=(admin,)
+        botapi, postgres_url, clock=clock, limiter=limiter, admin_ids=(admin,)
     ) as bot:
         svc = bot.svc
         await save_chats(svc.db, [*private, *missing], groups)
@@ -178,7 +188,7 @@ async def test_a_broadcast_to_1000_chats_through_telegram_faults(
         await drained(svc.db, within=10)
         rows = await outbox(svc.db)
 
-    found = copies(botapi)
+    found = copies(botapi, [*private, *missing, *groups, new_group])
     extra = _extra_copies(found, botapi, lost)
     got = per_chat(found, "broadcast")
     reachable = [c for c in private if c not in blocked]
@@ -225,8 +235,8 @@ async def test_an_answer_lost_after_telegram_acted_means_a_second_copy(
         svc.delivery.wake()
         await drained(svc.db, within=10)
         rows = await outbox(svc.db)
-    assert per_chat(copies(botapi), "broadcast") == Counter({admin: 1, other: 2})
+    assert per_chat(copies(botapi, [admin, other]), "broadcast") == Counter({admin: 1, other: 2})
     sent = {r.chat_id: r.message_id for r in rows if r.state == SENT}
     # The row records the copy whose answer arrived: the second one.
-    last = [c for c in successful_sends(botapi) if c.chat_id == other][-1]
-    assert sent[other] == last.result["message_id"]
+    _first, second = (m["message_id"] for m in botapi.sent_messages(other))
+    assert sent[other] == second

@@ -1,0 +1,48 @@
+"""Broken plan files uploaded by an administrator: refused with their places, old plan kept."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from scheduler.storage.tables import AuditRow
+from tests.botapi.fixtures import botapi
+from tests.botapi.server import BotApiServer
+from tests.security.plan_mutations import MUTATIONS
+from tests.security.support import BotThread, bot_thread, refused_calls, say, table_rows
+
+__all__ = ["botapi"]
+
+ADMIN = 9301
+DEADLINE_OF_TASK_6 = "2016 жылдың бірінші жартыжылдығы"
+
+
+async def _changes(runner: BotThread) -> list[str]:
+    async with runner.bot.svc.db.unit_of_work() as uow:
+        rows = await uow.session.scalars(
+            select(AuditRow.action).where(AuditRow.allowed.is_(True), AuditRow.user_id == ADMIN)
+        )
+        return [a for a in rows.all() if a.startswith("plan.")]
+
+
+def test_every_broken_upload_is_refused_and_the_old_plan_kept(
+    botapi: BotApiServer, database_url: str
+) -> None:
+    with bot_thread(botapi, database_url, admin_ids=(ADMIN,)) as runner:
+        botapi.user(ADMIN, "Admin")
+        botapi.private_chat(ADMIN)
+        version = runner.bot.svc.plans.version
+        versions = runner.run(table_rows(runner.bot.svc.db, ["plan_versions"]))
+        start = botapi.mark()
+        for mutation in MUTATIONS:
+            mark = botapi.mark()
+            botapi.send_document(ADMIN, "plan.json", mutation.make(), "application/json")
+            answer = botapi.wait_for_message_sync(ADMIN, since=mark)["text"]
+            assert "жұмыс істеп тұрған жоспар өзгерген жоқ" in answer, mutation.name
+            assert f"• {mutation.place}: " in answer, (mutation.name, answer)
+            assert mutation.says in answer, (mutation.name, answer)
+            assert runner.bot.svc.plans.version == version
+
+        assert refused_calls(botapi, since=start) == []
+        assert runner.run(table_rows(runner.bot.svc.db, ["plan_versions"])) == versions
+        assert runner.run(_changes(runner)) == []
+        assert DEADLINE_OF_TASK_6 in say(botapi, ADMIN, "/task 6")["text"]
