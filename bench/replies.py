@@ -163,8 +163,9 @@ def burst(
             child.check_alive()
             raise TimeoutError(f"{len(answers)} of {n} replies answered")
         time.sleep(0.01)
-    # A process handles its updates one after another, so each chat's answers come in the
-    # order of its replies.
+    # Answers do not say which reply they answer; each chat's answers are paired with its
+    # replies in order, which is exact when updates are handled one after another and close
+    # when a few run at once. The rate does not depend on the pairing.
     answered: dict[int, list[float]] = {user: [] for user in chats}
     for call in answers:
         answered[call.chat_id].append(call.time)

@@ -42,9 +42,6 @@ class Services:
     def translator(self, prefs: LanguagePrefs) -> Translator:
         return self.catalog.for_language(prefs.resolve(self.settings.default_language))
 
-    def is_admin(self, user_id: int | None) -> bool:
-        return user_id is not None and user_id in self.settings.admin_ids
-
 
 def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
     return services_of(context.application)

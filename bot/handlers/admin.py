@@ -23,9 +23,6 @@ from scheduler.usecases import administration, broadcasts, calendar_days, plan_c
 from scheduler.usecases.administration import NotAdmin
 from scheduler.usecases.invites import ROLES, InviteRefusal, create_invite
 
-# A plan file is small: the 2015–2016 plan is about 60 KB; ten times that is surely a mistake.
-MAX_PLAN_BYTES = 2 * 1024 * 1024
-
 
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, user = update.effective_message, update.effective_user
@@ -244,19 +241,21 @@ async def upload_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if message is None or user is None or message.document is None:
         return
     svc, tr = await greet(update, context)
-    if (message.document.file_size or 0) > MAX_PLAN_BYTES:
-        await message.reply_text(tr("upload.too_large", limit=MAX_PLAN_BYTES // 1024))
-        return
-    file = await message.document.get_file()
-    raw = bytes(await file.download_as_bytearray())
+    document = message.document
+
+    async def fetch() -> bytes:
+        file = await document.get_file()
+        return bytes(await file.download_as_bytearray())
+
     result = await plan_changes.upload_plan(
         svc.db,
         svc.clock,
         svc.plans,
         actor=user.id,
         configured=svc.settings.admin_ids,
-        raw=raw,
-        name=message.document.file_name or "plan.json",
+        fetch=fetch,
+        name=document.file_name or "plan.json",
+        size=document.file_size or 0,
     )
     await _after_change(message, svc, tr, result)
 

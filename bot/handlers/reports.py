@@ -21,7 +21,7 @@ from bot.export.ics import calendar_bytes
 from bot.export.labels import as_of_text
 from bot.export.summary_text import digest_text, summary_message
 from bot.export.xlsx import workbook_bytes
-from bot.handlers.common import command_args, greet
+from bot.handlers.common import command_args, echo, greet
 from bot.i18n.catalog import LANGUAGES, Translator
 from bot.services import Services, services
 from bot.settings import Settings
@@ -70,7 +70,7 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         svc.runtime,
         user_id=user.id,
         chat_id=chat.id,
-        admin=svc.is_admin(user.id),
+        configured=svc.settings.admin_ids,
         action=f"report.{asked[0] if asked else 'usage'}",
     )
     if isinstance(result, ReportRefusal):
@@ -108,7 +108,7 @@ async def ics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = calendar_points(svc.runtime, " ".join(args) if args else None)
     if isinstance(found, UnknownAgency):
         await message.reply_text(
-            tr("ics.unknown_agency", code=found.code, known=", ".join(found.known))
+            tr("ics.unknown_agency", code=echo(found.code), known=", ".join(found.known))
         )
         return
     scope = found.agency or tr.plain("ics.scope_all")

@@ -10,6 +10,7 @@ from bot.handlers.common import command_args, greet, is_group_admin, keyboard
 from bot.i18n.catalog import LANGUAGES
 from bot.render.common import agency_label
 from scheduler.delivery.outcomes import Button
+from scheduler.usecases.administration import is_admin
 from scheduler.usecases.contacts import choose_language
 from scheduler.usecases.invites import looks_like_token, redeem_invite
 
@@ -54,7 +55,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     svc, tr = await greet(update, context)
     text = tr("help.text")
-    if svc.is_admin(update.effective_user.id if update.effective_user else None):
+    user = update.effective_user
+    if user is not None and await is_admin(svc.db, user.id, svc.settings.admin_ids):
         text += "\n\n" + tr("help.admin")
     await message.reply_text(text)
 

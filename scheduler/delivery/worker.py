@@ -4,9 +4,9 @@ Each claimed row is rendered, sent once the rate limiter allows its chat, and it
 written in a transaction of its own, so a crash loses at most the message in flight (its
 lease runs out and another worker sends it again). A send Telegram accepted but the database
 refused to record (locked, read-only, full) is kept in memory and recorded before anything
-new is claimed, so a database fault the process survives sends nothing twice. While one chat must wait, the worker sends
-to another chat of the batch instead of stalling; rows that would wait long are put back for
-later without using up an attempt.
+new is claimed, so a database fault the process survives sends nothing twice. While one chat
+must wait, the worker sends to another chat of the batch instead of stalling; rows that would
+wait long are put back for later without using up an attempt.
 
 Outcomes: Sent is marked sent; RetryAfter pauses the whole bot and puts the row back for
 when the pause ends; Transient retries with backoff until the attempts run out; Blocked fails
@@ -272,9 +272,7 @@ class DeliveryWorker:
         now = self._clock.now()
         match outcome:
             case Sent(message_id=message_id):
-                recorded = await self._record(
-                    lambda uow: _mark_sent(uow, item.id, now, message_id)
-                )
+                recorded = await self._record(lambda uow: _mark_sent(uow, item.id, now, message_id))
                 if recorded is None:
                     self._unrecorded[item.id] = (now, message_id)
                 self._migrations.pop(item.id, None)
@@ -387,9 +385,7 @@ class DeliveryWorker:
             log.exception("a delivery hook failed")
 
 
-async def _mark_sent(
-    uow: UnitOfWork, item_id: int, at: dt.datetime, message_id: int
-) -> bool:
+async def _mark_sent(uow: UnitOfWork, item_id: int, at: dt.datetime, message_id: int) -> bool:
     await uow.outbox.mark_sent(item_id, at, message_id)
     return True
 

@@ -417,6 +417,18 @@ def _find_recipient(folded: Folded, codes: dict[str, str]) -> re.Match[str] | No
     return None
 
 
+def _unknown_recipient(folded: Folded) -> str | None:
+    """An abbreviation that takes a dative ending ("ХҚ-ге") but is not in the glossary.
+
+    Only all-capital words count, so that an ordinary word is never taken for a code.
+    """
+    for m in _RECIPIENT.finditer(folded.text):
+        original = folded.original(m.start("code"), m.end("code"))
+        if 2 <= len(original) <= 10 and original.isalpha() and original.isupper():
+            return original
+    return None
+
+
 def _parse_form(
     value: str,
     codes: dict[str, str],
@@ -431,6 +443,9 @@ def _parse_form(
         folded = Folded(segment)
         m = _find_recipient(folded, codes)
         if m is None:
+            stray = _unknown_recipient(folded)
+            if stray is not None:
+                raise fail(f"unknown agency code «{stray}»", segment.strip())
             if segment.strip():
                 deliverables.append(segment.strip())
             continue

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from scheduler.clock import Clock
@@ -29,6 +29,8 @@ from scheduler.storage.unit_of_work import Database, UnitOfWork
 from scheduler.usecases.administration import NotAdmin, check_admin
 
 PLAN_CHANGE = "plan_change"
+# A plan file is small: the 2015–2016 plan is about 60 KB; far more is surely a mistake.
+MAX_PLAN_BYTES = 2 * 1024 * 1024
 Build = Callable[[Plan], PlanRuntime]
 
 
@@ -248,10 +250,14 @@ async def upload_plan(
     *,
     actor: int,
     configured: tuple[int, ...],
-    raw: bytes,
+    fetch: Callable[[], Awaitable[bytes]],
     name: str,
+    size: int,
 ) -> PlanChanged | Rejected | NotAdmin:
-    """Put an uploaded plan file in force if it is valid; otherwise keep the running plan."""
+    """Put an uploaded plan file in force if it is valid; otherwise keep the running plan.
+
+    The file is fetched only once the sender is known to be an administrator.
+    """
     async with db.unit_of_work() as uow:
         allowed = await check_admin(
             uow,
@@ -259,10 +265,15 @@ async def upload_plan(
             configured=configured,
             action="plan.upload",
             now=clock.now(),
-            detail={"file": name, "bytes": len(raw)},
+            detail={"file": name, "bytes": size},
         )
     if not allowed:
         return NotAdmin("plan.upload")
+    if size > MAX_PLAN_BYTES:
+        return Rejected(
+            (f"{name}: the file has {size} bytes; a plan file may have at most {MAX_PLAN_BYTES}",)
+        )
+    raw = await fetch()
     try:
         new_plan = parse_plan(raw, source=name)
     except PlanError as exc:

@@ -33,6 +33,7 @@ from scheduler.reports.items import Item, assess
 from scheduler.reports.summary import AgencySummary, overall, summarize
 from scheduler.storage.status_repo import StatusEntry
 from scheduler.storage.unit_of_work import Database, UnitOfWork
+from scheduler.usecases.administration import check_admin
 
 DIGEST_STATE_KEY = "report.digest.week"
 UPCOMING_DAYS = 7
@@ -97,17 +98,19 @@ async def status_report(
     *,
     user_id: int,
     chat_id: int | None,
-    admin: bool,
+    configured: tuple[int, ...],
     action: str,
 ) -> StatusReport | ReportRefusal:
     """The report for an administrator; anyone else is refused, and both are recorded."""
     now = clock.now()
     async with db.unit_of_work() as uow:
-        await uow.audit.record(
-            at=now, user_id=user_id, chat_id=chat_id, action=action, allowed=admin
-        )
-        if not admin:
+        if not await check_admin(
+            uow, actor=user_id, configured=configured, action=action, now=now, chat_id=chat_id
+        ):
             return ReportRefusal.NOT_ADMIN
+        await uow.audit.record(
+            at=now, user_id=user_id, chat_id=chat_id, action=action, allowed=True
+        )
         return await _report(uow, runtime, now)
 
 

@@ -78,7 +78,7 @@ async def exclusive_lock(db: Database, path: Path) -> AsyncIterator[None]:
         other.close()
 
 
-def _on_checkout(db: Database, pragma: Callable[[Any], None]) -> Callable[[], None]:
+def _on_checkout(db: Database, pragma: Callable[[Any], object]) -> Callable[[], None]:
     """Run ``pragma`` on each connection the engine hands out; returns how to stop."""
 
     def hook(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-import json
 from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,6 +31,13 @@ from scheduler.usecases.broadcasts import BROADCAST, BROADCAST_REPORT
 from tests.botapi.fixtures import botapi
 from tests.botapi.server import BotApiServer
 from tests.e2e.harness import running_bot
+from tests.reliability.broadcast_faults import (
+    ADMIN,
+    BLOCKED,
+    KICKED,
+    MISSING,
+    broadcast_through_faults,
+)
 from tests.reliability.support import (
     LostAnswers,
     broadcast_to_all,
@@ -142,77 +148,31 @@ async def test_a_broadcast_to_1000_chats_through_telegram_faults(
     botapi: BotApiServer, postgres_url: str
 ) -> None:
     """On PostgreSQL, where 1,000 copies take half the time they take on SQLite; the wave
-    above runs on both engines."""
-    admin = 70_001
-    private = list(range(70_001, 70_961))
-    blocked = private[7::48]
-    missing = list(range(79_001, 79_016))
-    groups = list(range(-80_025, -80_000))
-    migrating, kicked = -80_003, -80_007
-    for chat in private:
-        botapi.private_chat(chat)
-    for group in groups:
-        botapi.group(group, f"Агенттік {group}")
-    new_group = botapi.migrate_group(migrating, announce=False).id
-    for chat in blocked:
-        botapi.fail_blocked(chat, method="sendMessage")
-    botapi.fail_kicked(kicked, method="sendMessage")
-    bursts = [botapi.fail_retry_after(1, method="sendMessage", times=4)]
-    for chat in private[100:110]:
-        botapi.fail_server_error(502, method="sendMessage", chat_id=chat, times=2)
-    for chat in private[200:205]:
-        botapi.fail_server_error(500, method="sendMessage", chat_id=chat)
-    botapi.fail_server_error(503, method="sendMessage", chat_id=-80_010)
-    # Held past PTB's 5 s read timeout, then dropped unsent: the bot sees TimedOut.
-    botapi.fail_timeout(6.0, takes_effect=False, method="sendMessage", chat_id=private[300])
-    botapi.fail_timeout(0.3, drop=True, takes_effect=False, method="sendMessage", chat_id=-80_020)
+    above runs on both engines, and bench/faults.py runs this one on SQLite."""
+    result = await broadcast_through_faults(
+        botapi, postgres_url, RateLimiter(RELAXED), outage=3.0, within=25
+    )
+    assert result.recipients == 1000
+    extra = _extra_copies(result.found, botapi, result.lost)
+    got = result.broadcast_copies
+    assert set(got) == set(result.reachable)
+    assert sum(got.values()) == len(result.reachable) + sum(extra.values())
+    assert per_chat(result.found, "report") == Counter({ADMIN: 1})
 
-    clock = SystemClock()
-    limiter = RateLimiter(RELAXED)
-    async with running_bot(
-        botapi, postgres_url, clock=clock, limiter=limiter, admin_ids=(admin,)
-    ) as bot:
-        svc = bot.svc
-        await save_chats(svc.db, [*private, *missing], groups)
-        draft, planned = await broadcast_to_all(
-            svc.db, clock, svc.runtime, admin, "Ертең сағат 10:00-де кеңес өтеді"
-        )
-        assert draft.recipients == planned == 1000
-        svc.delivery.wake()
-        await sends_reach(botapi, 300, within=15)
-        bursts.append(botapi.fail_retry_after(2, method="sendMessage", times=3))
-        await sends_reach(botapi, 500, within=15)
-        lost = take_down(botapi, 3.0)
-        await drained(svc.db, within=25)
-        await run_tick(svc)  # notices the finished broadcast and plans its report
-        await drained(svc.db, within=10)
-        rows = await outbox(svc.db)
-
-    found = copies(botapi, [*private, *missing, *groups, new_group])
-    extra = _extra_copies(found, botapi, lost)
-    got = per_chat(found, "broadcast")
-    reachable = [c for c in private if c not in blocked]
-    reachable += [g for g in groups if g not in (migrating, kicked)] + [new_group]
-    assert set(got) == set(reachable)
-    assert sum(got.values()) == len(reachable) + sum(extra.values())
-    assert per_chat(found, "report") == Counter({admin: 1})
-
-    copies_rows = [r for r in rows if r.kind == BROADCAST]
-    assert len(copies_rows) == 1000
-    failed = {r.chat_id: r.last_error or "" for r in copies_rows if r.state == FAILED}
-    assert set(failed) == {*blocked, kicked, *missing}
-    assert all("blocked by the user" in failed[c] for c in blocked)
-    assert "kicked" in failed[kicked]
-    assert all("chat not found" in failed[c].lower() for c in missing)
-    report = [r for r in rows if r.kind == BROADCAST_REPORT]
-    assert len(report) == 1 and report[0].state == SENT
-    assert json.loads(report[0].payload) == {
-        "broadcast": draft.id,
-        "sent": len(reachable),
-        "failed": len(missing),
-        "blocked": len(blocked) + 1,
+    assert len([r for r in result.rows if r.kind == BROADCAST]) == 1000
+    failed = result.failed_reasons
+    assert set(failed) == set(result.unreachable)
+    assert all("blocked by the user" in failed[c] for c in BLOCKED)
+    assert "kicked" in failed[KICKED]
+    assert all("chat not found" in failed[c].lower() for c in MISSING)
+    assert result.report == {
+        "broadcast": result.broadcast_id,
+        "sent": len(result.reachable),
+        "failed": len(MISSING),
+        "blocked": len(BLOCKED) + 1,
     }
-    assert all(rule.hits == rule.times for rule in bursts)
+    assert [r.state for r in result.rows if r.kind == BROADCAST_REPORT] == [SENT]
+    assert all(rule.hits == rule.times for rule in result.bursts)
 
 
 async def test_an_answer_lost_after_telegram_acted_means_a_second_copy(

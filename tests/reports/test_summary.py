@@ -25,7 +25,7 @@ def _points_of(rt: PlanRuntime, agency: str) -> tuple[int, int]:
 
 async def _report(db: Database, rt: PlanRuntime) -> StatusReport:
     result = await status_report(
-        db, FakeClock(AS_OF), rt, user_id=1, chat_id=1, admin=True, action="report.summary"
+        db, FakeClock(AS_OF), rt, user_id=1, chat_id=1, configured=(1,), action="report.summary"
     )
     assert isinstance(result, StatusReport)
     return result
@@ -102,7 +102,7 @@ async def test_items_keep_the_deciding_status(db: Database) -> None:
 async def test_a_non_administrator_is_refused_and_recorded(db: Database) -> None:
     rt = runtime()
     result = await status_report(
-        db, FakeClock(AS_OF), rt, user_id=42, chat_id=42, admin=False, action="report.xlsx"
+        db, FakeClock(AS_OF), rt, user_id=42, chat_id=42, configured=(1,), action="report.xlsx"
     )
     assert result is ReportRefusal.NOT_ADMIN
     async with db.unit_of_work() as uow:

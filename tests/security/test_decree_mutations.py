@@ -105,11 +105,6 @@ def test_a_broken_decree_is_refused_at_its_line(case: Broken) -> None:
         assert message.startswith(f"line {info.value.line}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the importer reads a recipient it does not know as a deliverable and drops the "
-    "reporting date instead of refusing the code (scheduler/plan/decree_import.py)",
-)
 def test_a_recipient_code_not_in_the_glossary_is_refused() -> None:
     old = "2016 ж., 20 желтоқсанға, ПӘ-ге ақпарат"
     text = TEXT.replace(old, "2016 ж., 20 желтоқсанға, ХҚ-ге ақпарат", 1)
