@@ -41,6 +41,7 @@ from bot.webhook.metrics import METRICS_KEY, Metrics
 from bot.webhook.server import run_webhook_server
 from scheduler.clock import Clock, SystemClock
 from scheduler.delivery.ratelimit import Limits, RateLimiter
+from scheduler.delivery.retry import RetryPolicy
 from scheduler.delivery.worker import DeliveryWorker
 from scheduler.plan import PlanError, load_plan
 from scheduler.plan.model import Plan
@@ -49,6 +50,7 @@ from scheduler.reminders.policy import ReminderPolicy
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
 from scheduler.storage.unit_of_work import Database
+from scheduler.usecases.contacts import ContactMemory
 from scheduler.usecases.plan_changes import plan_in_force
 
 log = logging.getLogger("eskertu")
@@ -117,6 +119,9 @@ def build_application(
         limiter or RateLimiter(Limits(total=settings.max_messages_per_second)),
         worker_id=f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}",
         lease=dt.timedelta(seconds=settings.outbox_lease_seconds),
+        # 5xx answers and timeouts are retried for about a day (waits grow to 5 minutes),
+        # so an outage of Telegram or of the network loses nothing.
+        retry=RetryPolicy(cap=300.0, max_attempts=300),
         on_sent=metrics.reminder_sent,
         on_failed=metrics.delivery_failed,
     )
@@ -129,6 +134,7 @@ def build_application(
         factory=factory,
         delivery=worker,
         background=Background(),
+        contacts=ContactMemory(),
     )
     app.add_handlers(build_handlers())
     app.add_error_handler(on_error)

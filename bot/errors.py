@@ -14,6 +14,10 @@ log = logging.getLogger("eskertu.errors")
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update is None:
+        # Scheduled jobs (the tick, the digest) have no update; they run again on schedule.
+        log.error("error in a scheduled job; it will run again", exc_info=context.error)
+        return
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_message is None:
         return

@@ -16,6 +16,7 @@ from scheduler.delivery.worker import DeliveryWorker
 from scheduler.plan.model import Plan
 from scheduler.plan_runtime import PlanHolder, PlanRuntime, RuntimeFactory
 from scheduler.storage.unit_of_work import Database
+from scheduler.usecases.contacts import ContactMemory
 
 SERVICES_KEY = "eskertu.services"
 
@@ -30,6 +31,7 @@ class Services:
     factory: RuntimeFactory
     delivery: DeliveryWorker
     background: Background
+    contacts: ContactMemory
 
     @property
     def runtime(self) -> PlanRuntime:

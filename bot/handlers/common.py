@@ -30,11 +30,18 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
     )
 
 
-async def greet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Services, Translator]:
+async def greet(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, force: bool = False
+) -> tuple[Services, Translator]:
     """Record who wrote and where, and return the services and the reader's translator."""
     svc = services(context)
     prefs = await record_contact(
-        svc.db, svc.clock, user_info(update.effective_user), chat_info(update.effective_chat)
+        svc.db,
+        svc.clock,
+        user_info(update.effective_user),
+        chat_info(update.effective_chat),
+        svc.contacts,
+        force=force,
     )
     return svc, svc.translator(prefs)
 

@@ -25,7 +25,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    svc, tr = await greet(update, context)
+    # /start is how someone who had blocked the bot comes back: always write it down.
+    svc, tr = await greet(update, context, force=True)
     args = command_args(context)
     if args:
         info = user_info(user)

@@ -100,16 +100,15 @@ class OutboxRepository:
             for m in messages
         ]
         module: Any = postgresql if self._dialect == "postgresql" else sqlite
-        inserted = 0
-        # Large waves are inserted in chunks to stay under the engines' bind-parameter limits.
-        for start in range(0, len(rows), 500):
-            stmt = (
-                module.insert(OutboxRow)
-                .values(rows[start : start + 500])
-                .on_conflict_do_nothing(index_elements=["chat_id", "control_point", "slot"])
-                .returning(OutboxRow.id)
-            )
-            inserted += len((await self._session.execute(stmt)).all())
+        # One statement, compiled once and executed with many parameter sets: SQLAlchemy
+        # batches them into multi-row INSERTs itself, and RETURNING tells the new rows apart.
+        stmt = (
+            module.insert(OutboxRow)
+            .on_conflict_do_nothing(index_elements=["chat_id", "control_point", "slot"])
+            .returning(OutboxRow.id)
+        )
+        result = await self._session.execute(stmt, rows)
+        inserted = len(result.all())
         return inserted
 
     async def claim(

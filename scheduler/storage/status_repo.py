@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.storage.tables import StatusUpdateRow
@@ -97,17 +97,24 @@ class StatusRepository:
         return None if row is None else _entry(row)
 
     async def latest(self, control_points: Iterable[str]) -> dict[str, dict[str, StatusEntry]]:
-        """The current status of every agency at each of the points: its latest valid update."""
+        """The current status of every agency at each of the points: its latest valid update.
+
+        Only the newest row of each (point, agency) is read, however long the history.
+        Reports are numbered in the order they were stored, so the highest id is the latest.
+        """
         ids = sorted(set(control_points))
         found: dict[str, dict[str, StatusEntry]] = {}
         for start in range(0, len(ids), 500):
-            rows = await self._session.scalars(
-                select(StatusUpdateRow)
+            newest = (
+                select(func.max(StatusUpdateRow.id))
                 .where(
                     StatusUpdateRow.control_point.in_(ids[start : start + 500]),
                     StatusUpdateRow.revoked_at.is_(None),
                 )
-                .order_by(StatusUpdateRow.created_at, StatusUpdateRow.id)
+                .group_by(StatusUpdateRow.control_point, StatusUpdateRow.agency)
+            )
+            rows = await self._session.scalars(
+                select(StatusUpdateRow).where(StatusUpdateRow.id.in_(newest.scalar_subquery()))
             )
             for row in rows:
                 found.setdefault(row.control_point, {})[row.agency] = _entry(row)
