@@ -108,20 +108,23 @@ async def report_status(
             ),
             now,
         )
-        latest = (await uow.statuses.latest([point.id])).get(point.id, {})
-    closer = point.consolidator or point.lead
-    co = tuple(
-        CoExecutor(code, latest[code].status if code in latest else None)
-        for code in point.agencies
-        if code != agency
-    )
+        closer = point.consolidator or point.lead
+        co: tuple[CoExecutor, ...] = ()
+        if agency == closer and len(point.agencies) > 1:
+            # The lead is shown where its co-executors stand; nobody else needs the lookup.
+            latest = (await uow.statuses.latest([point.id])).get(point.id, {})
+            co = tuple(
+                CoExecutor(code, latest[code].status if code in latest else None)
+                for code in point.agencies
+                if code != agency
+            )
     return Recorded(
         status_id=status_id,
         point=point,
         agency=agency,
         status=report.status,
         closes_point=agency == closer and report.status == DONE,
-        co_executors=co if agency == closer else (),
+        co_executors=co,
     )
 
 
