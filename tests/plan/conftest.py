@@ -12,7 +12,7 @@ from scheduler.plan import Plan, import_decree, load_plan
 from scheduler.plan.translations import Translations, load_translations
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / ".." / "shared" / "seed" / "000_a9a4330e1c30fd6a.txt"
+SEED = ROOT / "data" / "decree" / "2015-2016-state-symbols.kk.txt"
 PLAN_JSON = ROOT / "data" / "plan.json"
 SCHEMA_JSON = ROOT / "data" / "plan.schema.json"
 SIDECAR = ROOT / "data" / "plan.translations.json"
