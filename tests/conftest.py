@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -30,6 +31,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'eskertu.sqlite3'}"
         return
+    with _postgres_schema() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _postgres_schema() -> Iterator[str]:
+    """A PostgreSQL URL whose tables live in a fresh schema, dropped afterwards."""
     base = os.environ.get(POSTGRES_ENV)
     if not base:
         pytest.skip(f"{POSTGRES_ENV} is not set")
@@ -73,12 +81,5 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A schema of its own on PostgreSQL, for tests that are about sharing one database."""
-    base = os.environ.get(POSTGRES_ENV)
-    if not base:
-        pytest.skip(f"{POSTGRES_ENV} is not set")
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    _run_sql(base, f'CREATE SCHEMA "{schema}"')
-    try:
-        yield str(make_url(base).update_query_dict({"schema": schema}))
-    finally:
-        _run_sql(base, f'DROP SCHEMA "{schema}" CASCADE')
+    with _postgres_schema() as url:
+        yield url

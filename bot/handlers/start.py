@@ -7,18 +7,19 @@ from telegram.ext import ContextTypes
 
 from bot.convert import chat_info, user_info
 from bot.handlers.common import command_args, greet, is_group_admin, keyboard
-from bot.i18n.catalog import LANGUAGES
+from bot.i18n.catalog import LANGUAGES, Catalog
 from bot.render.common import agency_label
 from scheduler.delivery.outcomes import Button
 from scheduler.usecases.administration import is_admin
 from scheduler.usecases.contacts import choose_language
 from scheduler.usecases.invites import looks_like_token, redeem_invite
 
-LANGUAGE_NAMES = {"kk": "🇰🇿 Қазақша", "ru": "🇷🇺 Русский", "en": "🇬🇧 English"}
 
-
-def _language_buttons() -> tuple[tuple[Button, ...], ...]:
-    return (tuple(Button(LANGUAGE_NAMES[lang], f"lang:{lang}") for lang in LANGUAGES),)
+def _language_buttons(catalog: Catalog) -> tuple[tuple[Button, ...], ...]:
+    """One button per language, each named in its own language."""
+    return (
+        tuple(Button(catalog.plain(lang, "language.self"), f"lang:{lang}") for lang in LANGUAGES),
+    )
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -46,7 +47,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await message.reply_text(tr(f"join.{result.problem}"))
     await message.reply_text(
         tr("start.welcome", name=user.first_name, plan=svc.plan.title.in_language(tr.language)),
-        reply_markup=keyboard(_language_buttons()),
+        reply_markup=keyboard(_language_buttons(svc.catalog)),
     )
 
 
@@ -66,8 +67,10 @@ async def language_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     message = update.effective_message
     if message is None:
         return
-    _, tr = await greet(update, context)
-    await message.reply_text(tr("lang.choose"), reply_markup=keyboard(_language_buttons()))
+    svc, tr = await greet(update, context)
+    await message.reply_text(
+        tr("lang.choose"), reply_markup=keyboard(_language_buttons(svc.catalog))
+    )
 
 
 async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
