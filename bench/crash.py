@@ -35,7 +35,7 @@ def main() -> None:
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     started = time.monotonic()
-    server = BotApiServer(token="7000000002:AAbenchmark-token-for-the-crash-run")
+    server = BotApiServer(token="700002:bench-crash")
     server.start()
     try:
         with tempfile.TemporaryDirectory(prefix="eskertu-crash-") as folder:

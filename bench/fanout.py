@@ -41,7 +41,7 @@ from scheduler.storage.unit_of_work import Database
 from tests.botapi import BotApiServer
 
 FIRST_CHAT = 100_000_001
-TOKEN = "7000000001:AAbenchmark-token-for-the-local-server"
+TOKEN = "700001:bench-fanout"
 
 
 @dataclass(frozen=True)

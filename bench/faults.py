@@ -28,7 +28,7 @@ from tests.reliability.broadcast_faults import broadcast_through_faults
 
 
 async def run(outage: float) -> str:
-    server = BotApiServer(token="7000000003:AAbenchmark-token-for-the-fault-run")
+    server = BotApiServer(token="700003:bench-faults")
     server.start()
     try:
         with tempfile.TemporaryDirectory(prefix="eskertu-faults-") as folder:

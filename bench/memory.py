@@ -47,7 +47,7 @@ from tests.botapi import BotApiServer
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_PATH = ROOT / "data" / "plan.json"
-TOKEN = "7000000002:AAbenchmark-token-for-the-local-server"
+TOKEN = "700004:bench-memory"
 
 
 @dataclass(frozen=True)

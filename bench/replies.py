@@ -48,7 +48,7 @@ from scheduler.storage.tables import StatusUpdateRow
 from scheduler.storage.unit_of_work import Database
 from tests.botapi import BotApiServer
 
-TOKEN = "7000000003:AAbenchmark-token-for-the-local-server"
+TOKEN = "700005:bench-replies"
 FIRST_OFFICER = 8_000_001
 TEXTS = ("орындалды", "в работе")
 WARM_UP = 20
