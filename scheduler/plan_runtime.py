@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -124,7 +124,3 @@ class PlanHolder:
         self.current = runtime
         if version is not None:
             self.version = version
-
-
-def task_numbers(plan: Plan) -> Sequence[int]:
-    return [t.number for t in plan.tasks]

@@ -9,7 +9,6 @@ from telegram import (
     ChatMember,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    Message,
     Update,
 )
 from telegram.error import BadRequest, TelegramError
@@ -58,10 +57,6 @@ async def edit_or_keep(
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             raise
-
-
-def message_of(update: Update) -> Message | None:
-    return update.effective_message
 
 
 async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -129,6 +129,3 @@ class ReminderSchedule:
 
     def point(self, point_id: str) -> ControlPoint | None:
         return self.points.get(point_id)
-
-    def points_of_task(self, task: int) -> Sequence[ControlPoint]:
-        return [p for p in self._ordered if p.task == task]

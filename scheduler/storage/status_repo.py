@@ -153,14 +153,3 @@ class StatusRepository:
                 .where(StatusUpdateRow.control_point == "moving:" + old_id)
                 .values(control_point=new_id)
             )
-
-    async def revoke_all_for_message(self, chat_id: int, message_id: int, now: dt.datetime) -> None:
-        await self._session.execute(
-            update(StatusUpdateRow)
-            .where(
-                StatusUpdateRow.chat_id == chat_id,
-                StatusUpdateRow.message_id == message_id,
-                StatusUpdateRow.revoked_at.is_(None),
-            )
-            .values(revoked_at=now)
-        )

@@ -56,19 +56,37 @@ async def all_admins(db: Database, configured: tuple[int, ...]) -> tuple[int, ..
     return tuple(dict.fromkeys([*configured, *promoted]))
 
 
-async def admin_menu(
-    db: Database, clock: Clock, *, actor: int, configured: tuple[int, ...], chat_id: int
-) -> bool | NotAdmin:
+async def admin_only(
+    db: Database,
+    clock: Clock,
+    *,
+    actor: int,
+    configured: tuple[int, ...],
+    action: str,
+    chat_id: int | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> NotAdmin | None:
+    """A transaction of its own that refuses (and records) a non-administrator, or None."""
     async with db.unit_of_work() as uow:
         ok = await check_admin(
             uow,
             actor=actor,
             configured=configured,
-            action="admin.menu",
+            action=action,
             now=clock.now(),
             chat_id=chat_id,
+            detail=detail,
         )
-    return True if ok else NotAdmin("admin.menu")
+    return None if ok else NotAdmin(action)
+
+
+async def admin_menu(
+    db: Database, clock: Clock, *, actor: int, configured: tuple[int, ...], chat_id: int
+) -> bool | NotAdmin:
+    refused = await admin_only(
+        db, clock, actor=actor, configured=configured, action="admin.menu", chat_id=chat_id
+    )
+    return refused or True
 
 
 async def promote(

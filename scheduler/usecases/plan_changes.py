@@ -23,15 +23,14 @@ from scheduler.plan.edits import EditError, change_agencies, change_deadline, ch
 from scheduler.plan.model import Plan
 from scheduler.plan.serialize import dump_plan
 from scheduler.plan.validation import PlanError, parse_plan
-from scheduler.plan_runtime import PlanHolder, PlanRuntime, RuntimeFactory
+from scheduler.plan_runtime import PlanHolder, RuntimeFactory
 from scheduler.storage.subscriptions_repo import AGENCY
 from scheduler.storage.unit_of_work import Database, UnitOfWork
-from scheduler.usecases.administration import NotAdmin, check_admin
+from scheduler.usecases.administration import NotAdmin, admin_only, check_admin
 
 PLAN_CHANGE = "plan_change"
 # A plan file is small: the 2015–2016 plan is about 60 KB; far more is surely a mistake.
 MAX_PLAN_BYTES = 2 * 1024 * 1024
-Build = Callable[[Plan], PlanRuntime]
 
 
 def file_hash(text: str) -> str:
@@ -76,33 +75,25 @@ class PlanChanged:
     moved_points: int
 
 
-async def change_plan(
+async def _put_in_force(
     db: Database,
     clock: Clock,
     holder: PlanHolder,
-    build: Build,
     *,
     actor: int,
-    configured: tuple[int, ...],
     new_plan: Plan,
     source: str,
-) -> PlanChanged | NotAdmin:
-    """Put ``new_plan`` in force, if ``actor`` may, and tell exactly the agencies it touches."""
+) -> PlanChanged:
+    """Put ``new_plan`` in force and tell exactly the agencies it touches.
+
+    The callers have checked that ``actor`` is an administrator.
+    """
     now = clock.now()
     old = holder.current
-    new = build(new_plan)
+    new = old.with_plan(new_plan)
     changes = diff_plans(old.plan, new.plan, old.points, new.points)
     moves = point_moves(old.points, new.points)
     async with db.unit_of_work() as uow:
-        if not await check_admin(
-            uow,
-            actor=actor,
-            configured=configured,
-            action="plan.change",
-            now=now,
-            detail={"source": source},
-        ):
-            return NotAdmin("plan.change")
         summary = json.dumps([c.to_json() for c in changes], ensure_ascii=False)
         version = await uow.plan_versions.add(
             document=dump_plan(new_plan), source=source, now=now, by=actor, summary=summary
@@ -216,31 +207,21 @@ async def edit_task(
     value: str,
 ) -> PlanChanged | Rejected | NotAdmin:
     """Change one task's deadline, reporting dates or agencies, and put the result in force."""
-    async with db.unit_of_work() as uow:
-        allowed = await check_admin(
-            uow,
-            actor=actor,
-            configured=configured,
-            action="plan.edit",
-            now=clock.now(),
-            detail={"field": field, "task": task, "value": value},
-        )
-    if not allowed:
-        return NotAdmin("plan.edit")
+    refused = await admin_only(
+        db,
+        clock,
+        actor=actor,
+        configured=configured,
+        action="plan.edit",
+        detail={"field": field, "task": task, "value": value},
+    )
+    if refused is not None:
+        return refused
     try:
         new_plan = EDITS[field](holder.current.plan, task, value)
     except EditError as exc:
         return Rejected(tuple(exc.problems))
-    return await change_plan(
-        db,
-        clock,
-        holder,
-        holder.current.with_plan,
-        actor=actor,
-        configured=configured,
-        new_plan=new_plan,
-        source="edit",
-    )
+    return await _put_in_force(db, clock, holder, actor=actor, new_plan=new_plan, source="edit")
 
 
 async def upload_plan(
@@ -258,17 +239,16 @@ async def upload_plan(
 
     The file is fetched only once the sender is known to be an administrator.
     """
-    async with db.unit_of_work() as uow:
-        allowed = await check_admin(
-            uow,
-            actor=actor,
-            configured=configured,
-            action="plan.upload",
-            now=clock.now(),
-            detail={"file": name, "bytes": size},
-        )
-    if not allowed:
-        return NotAdmin("plan.upload")
+    refused = await admin_only(
+        db,
+        clock,
+        actor=actor,
+        configured=configured,
+        action="plan.upload",
+        detail={"file": name, "bytes": size},
+    )
+    if refused is not None:
+        return refused
     if size > MAX_PLAN_BYTES:
         return Rejected(
             (f"{name}: the file has {size} bytes; a plan file may have at most {MAX_PLAN_BYTES}",)
@@ -278,13 +258,4 @@ async def upload_plan(
         new_plan = parse_plan(raw, source=name)
     except PlanError as exc:
         return Rejected(tuple(str(p) for p in exc.problems))
-    return await change_plan(
-        db,
-        clock,
-        holder,
-        holder.current.with_plan,
-        actor=actor,
-        configured=configured,
-        new_plan=new_plan,
-        source="upload",
-    )
+    return await _put_in_force(db, clock, holder, actor=actor, new_plan=new_plan, source="upload")
