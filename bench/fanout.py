@@ -31,12 +31,12 @@ from telegram.request import HTTPXRequest
 
 from bot.delivery.telegram_sender import TelegramSender
 from scheduler.clock import SystemClock
-from scheduler.delivery.outbox import NewMessage, OutboxItem
-from scheduler.delivery.outcomes import Button, Rendered
 from scheduler.delivery.ratelimit import RateLimiter
 from scheduler.delivery.worker import DeliveryWorker
+from scheduler.presentation import Button, Rendered
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
+from scheduler.storage.outbox_repo import NewMessage, OutboxItem
 from scheduler.storage.unit_of_work import Database
 from tests.botapi import BotApiServer
 

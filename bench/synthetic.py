@@ -23,13 +23,14 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from scheduler.delivery.outbox import NewMessage
 from scheduler.plan.control_points import ControlPoint, expand
 from scheduler.plan.model import Plan
 from scheduler.reminders.policy import ReminderPolicy
-from scheduler.storage.subscriptions_repo import AGENCY, TASK
+from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.tables import ChatRow, SubscriptionRow
 from scheduler.storage.unit_of_work import Database
+from scheduler.vocabulary.messages import MessageKind
+from scheduler.vocabulary.subscriptions import Follow
 from scheduler.workdays import WorkingCalendar
 
 SPAN_START = dt.date(2025, 1, 1)
@@ -57,9 +58,7 @@ def agency_codes(count: int) -> tuple[str, ...]:
 
 def late_days(policy: ReminderPolicy) -> list[int]:
     """Every number of working days overdue on which a point has a nudge or escalates."""
-    found = {n for n in range(1, policy.overdue_horizon + 1) if policy.overdue_slot(n)}
-    found.add(policy.escalate_after)
-    return sorted(found)
+    return [n for n in range(1, policy.deepest_late() + 1) if policy.slots_after(n)]
 
 
 def _relations(policy: ReminderPolicy) -> list[int]:
@@ -145,9 +144,9 @@ def subscription_rows(
     rows = []
     for i in range(subs):
         if tasks and i % TASK_SHARE == TASK_SHARE - 1:
-            kind, target = TASK, str(tasks[(i // TASK_SHARE) % len(tasks)])
+            kind, target = Follow.TASK, str(tasks[(i // TASK_SHARE) % len(tasks)])
         else:
-            kind, target = AGENCY, agencies[i % len(agencies)]
+            kind, target = Follow.AGENCY, agencies[i % len(agencies)]
         rows.append(
             {
                 "chat_id": FIRST_CHAT + i,
@@ -206,7 +205,7 @@ def reminders_for(plan: Plan, chats: Sequence[int], now: dt.datetime) -> list[Ne
                 chat_id=chat,
                 control_point=point.id,
                 slot="0",
-                kind="reminder",
+                kind=MessageKind.REMINDER,
                 due_at=now,
                 payload={"agencies": [agency], "day": point.effective.isoformat()},
             )

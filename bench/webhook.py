@@ -46,11 +46,12 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from scheduler.delivery.outbox import SENDING, SENT, NewMessage
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
+from scheduler.storage.outbox_repo import NewMessage, OutboxState
 from scheduler.storage.tables import OutboxRow
 from scheduler.storage.unit_of_work import Database
+from scheduler.vocabulary.messages import MessageKind
 from tests.botapi import BotApiServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,8 @@ PATH = "/tg/webhook"
 FIRST_USER = 200_000_001
 FIRST_CHAT = 300_000_001
 WAVE = 150
+# What every copy of the measured wave says.
+TEXT = "Ескерту: мерзім жақын"
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,7 @@ async def plan_messages(database_url: str, chats: list[int]) -> None:
         async with db.unit_of_work() as uow:
             await uow.outbox.enqueue(
                 [
-                    NewMessage(chat, "bench", "1", "notice", now, {"text": "Ескерту: мерзім жақын"})
+                    NewMessage(chat, "bench", "1", MessageKind.DIGEST, now, {"text": TEXT})
                     for chat in chats
                 ],
                 now,
@@ -262,7 +265,7 @@ async def takeover_seconds(
                             select(OutboxRow.id, OutboxRow.state).where(OutboxRow.id.in_(rows))
                         )
                     ).all()
-                if any(state == SENT for _, state in states):
+                if any(state == OutboxState.SENT for _, state in states):
                     break
                 if time.monotonic() - killed > lease + 60:
                     raise TimeoutError("nobody took over")
@@ -282,7 +285,7 @@ async def _claimed(db: Database, marker: str) -> list[tuple[int, int]]:
     async with db.unit_of_work() as uow:
         found = await uow.session.execute(
             select(OutboxRow.id, OutboxRow.chat_id).where(
-                OutboxRow.state == SENDING, OutboxRow.claimed_by.contains(marker)
+                OutboxRow.state == OutboxState.SENDING, OutboxRow.claimed_by.contains(marker)
             )
         )
         return [(row_id, chat) for row_id, chat in found]

@@ -31,12 +31,12 @@ from bot.delivery.renderer import OutboxRenderer
 from bot.delivery.telegram_sender import TelegramSender
 from bot.errors import on_error
 from bot.handlers import MENU_COMMANDS, build_handlers
-from bot.handlers.reports import schedule_weekly_digest
 from bot.i18n.catalog import LANGUAGES, Catalog, load_catalog
-from bot.jobs import tick_job
+from bot.jobs import schedule_jobs
 from bot.logging_setup import configure_logging
 from bot.services import SERVICES_KEY, Services, services_of
 from bot.settings import Settings, SettingsError, load_settings
+from bot.ticks import TickObserver
 from bot.webhook.metrics import METRICS_KEY, Metrics
 from bot.webhook.server import run_webhook_server
 from scheduler.clock import Clock, SystemClock
@@ -49,8 +49,9 @@ from scheduler.plan_runtime import PlanHolder, RuntimeFactory, calendar_override
 from scheduler.reminders.policy import ReminderPolicy
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
-from scheduler.storage.unit_of_work import Database
+from scheduler.storage.unit_of_work import Database, OutboxBell
 from scheduler.usecases.contacts import ContactMemory
+from scheduler.usecases.core import Core
 from scheduler.usecases.plan_changes import plan_in_force
 
 log = logging.getLogger("eskertu")
@@ -88,11 +89,20 @@ def build_application(
     token = settings.require_token()
     clock = clock or SystemClock()
     catalog = catalog or load_catalog(fallback=settings.default_language)
-    db = Database(create_engine(settings.database_url))
+    # Whatever plans a message rings the bell; the delivery worker answers it.
+    bell = OutboxBell()
+    db = Database(create_engine(settings.database_url), bell)
     factory = RuntimeFactory(
         policy=reminder_policy(settings), tz=settings.tz, rule=settings.working_day_rule
     )
-    plans = PlanHolder(factory.build(plan))
+    core = Core(
+        db=db,
+        clock=clock,
+        plans=PlanHolder(factory.build(plan)),
+        factory=factory,
+        admins=settings.admin_ids,
+        contacts=ContactMemory(),
+    )
     app = (
         ApplicationBuilder()
         .token(token)
@@ -106,15 +116,14 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .build()
     )
-    # -- metrics: counted by every instance, served at /metrics in webhook mode ---------------
+    # Counted by every instance, served at /metrics in webhook mode.
     metrics = Metrics(CollectorRegistry())
     app.bot_data[METRICS_KEY] = metrics
-    # ------------------------------------------------------------------------------------------
     worker = DeliveryWorker(
         db,
         clock,
         TelegramSender(app.bot),
-        OutboxRenderer(db, clock, plans, catalog, settings.default_language),
+        OutboxRenderer(core, catalog, settings.default_language),
         # Telegram's 30 messages/s are per bot: instances sharing it split it between them.
         limiter or RateLimiter(Limits(total=settings.max_messages_per_second)),
         worker_id=f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}",
@@ -125,16 +134,14 @@ def build_application(
         on_sent=metrics.reminder_sent,
         on_failed=metrics.delivery_failed,
     )
+    bell.listen(worker.wake)
     app.bot_data[SERVICES_KEY] = Services(
         settings=settings,
-        db=db,
-        clock=clock,
+        core=core,
         catalog=catalog,
-        plans=plans,
-        factory=factory,
         delivery=worker,
         background=Background(),
-        contacts=ContactMemory(),
+        ticks=TickObserver(metrics, clock),
     )
     app.add_handlers(build_handlers())
     app.add_error_handler(on_error)
@@ -142,32 +149,21 @@ def build_application(
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+    """Before the first update: the schema, the plan in force, menus, delivery, the jobs."""
     svc = services_of(app)
-    before, after = await upgrade(svc.db.engine)
+    core = svc.core
+    before, after = await upgrade(core.db.engine)
     if before != after:
         log.info("database schema upgraded from %s to %s", before or "empty", after)
     # The database keeps the plan in force: the file's plan unless an administrator changed
     # it since the file was last loaded.
-    version, plan = await plan_in_force(svc.db, svc.clock, svc.plan)
-    working, off = await calendar_overrides(svc.db)
-    svc.plans.replace(svc.factory.build(plan, working, off), version)
+    version, plan = await plan_in_force(core.db, core.clock, svc.plan)
+    working, off = await calendar_overrides(core.db)
+    core.plans.replace(core.factory.build(plan, working, off), version)
     await _set_menus(app, svc)
     svc.background.start(svc.delivery)
     if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            tick_job,
-            interval=svc.settings.tick_seconds,
-            first=0,
-            name="eskertu-tick",
-            # The job is added before the scheduler starts, so its first run is already late
-            # when it starts; APScheduler would drop it after its 1 s grace. The tick is
-            # idempotent, so a late run is always wanted, and missed runs fold into one.
-            job_kwargs={"misfire_grace_time": None, "coalesce": True},
-        )
-    # -- weekly digest to administrators and controlling departments (bot/handlers/reports.py) --
-    if app.job_queue is not None:
-        schedule_weekly_digest(app.job_queue, svc.settings)
-    # ------------------------------------------------------------------------------------------
+        schedule_jobs(app.job_queue, svc)
 
 
 async def _set_menus(app: Application, svc: Services) -> None:  # type: ignore[type-arg]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Chat, User
 
-from scheduler.contacts import ChatInfo, UserInfo
+from scheduler.participants import ChatInfo, UserInfo
 
 
 def user_info(user: User | None) -> UserInfo | None:

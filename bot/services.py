@@ -10,13 +10,14 @@ from telegram.ext import Application, CallbackContext
 from bot.background import Background
 from bot.i18n.catalog import Catalog, Translator
 from bot.settings import Settings
+from bot.ticks import TickObserver
 from scheduler.clock import Clock
-from scheduler.contacts import LanguagePrefs
 from scheduler.delivery.worker import DeliveryWorker
+from scheduler.participants import LanguagePrefs
 from scheduler.plan.model import Plan
-from scheduler.plan_runtime import PlanHolder, PlanRuntime, RuntimeFactory
+from scheduler.plan_runtime import PlanRuntime
 from scheduler.storage.unit_of_work import Database
-from scheduler.usecases.contacts import ContactMemory
+from scheduler.usecases.core import Answer, Core
 
 SERVICES_KEY = "eskertu.services"
 
@@ -24,25 +25,34 @@ SERVICES_KEY = "eskertu.services"
 @dataclass(frozen=True)
 class Services:
     settings: Settings
-    db: Database
-    clock: Clock
+    core: Core
     catalog: Catalog
-    plans: PlanHolder
-    factory: RuntimeFactory
     delivery: DeliveryWorker
     background: Background
-    contacts: ContactMemory
+    ticks: TickObserver
+
+    @property
+    def db(self) -> Database:
+        return self.core.db
+
+    @property
+    def clock(self) -> Clock:
+        return self.core.clock
 
     @property
     def runtime(self) -> PlanRuntime:
-        return self.plans.current
+        return self.core.plans.current
 
     @property
     def plan(self) -> Plan:
-        return self.plans.current.plan
+        return self.core.plans.current.plan
 
     def translator(self, prefs: LanguagePrefs) -> Translator:
         return self.catalog.for_language(prefs.resolve(self.settings.default_language))
+
+    def tr(self, answer: Answer[Any]) -> Translator:
+        """The translator of the person a use case answered."""
+        return self.translator(answer.prefs)
 
 
 def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:

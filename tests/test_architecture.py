@@ -33,6 +33,31 @@ def test_scheduler_never_imports_telegram_or_bot() -> None:
     assert offenders == []
 
 
+def test_storage_never_imports_delivery() -> None:
+    """The repositories are the storage's; delivery uses them, not the other way round."""
+    files = sorted((ROOT / "scheduler" / "storage").rglob("*.py"))
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in files
+        for name in _imports(path)
+        if name.startswith("scheduler.delivery")
+    ]
+    assert files and offenders == []
+
+
+def test_handlers_reach_storage_only_through_use_cases() -> None:
+    """A handler parses, calls a use case and renders: no repository, no SQL."""
+    files = sorted((ROOT / "bot" / "features").rglob("handlers.py"))
+    assert len(files) >= 8
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in files
+        for name in _imports(path)
+        if name.startswith(("scheduler.storage", "sqlalchemy"))
+    ]
+    assert offenders == []
+
+
 def test_importing_every_core_module_loads_no_telegram() -> None:
     modules = [
         ".".join(p.relative_to(ROOT).with_suffix("").parts)

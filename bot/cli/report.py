@@ -28,7 +28,7 @@ from scheduler.reminders.policy import ReminderPolicy
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
 from scheduler.storage.unit_of_work import Database
-from scheduler.usecases.report import StatusReport, build_report, current_report
+from scheduler.usecases.plan_reports import StatusReport, build_report, current_report
 
 WRITERS = {"xlsx": workbook_bytes, "csv": csv_bytes}
 

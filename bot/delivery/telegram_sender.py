@@ -29,11 +29,11 @@ from scheduler.delivery.outcomes import (
     Migrated,
     Outcome,
     Rejected,
-    Rendered,
     RetryAfter,
     Sent,
     Transient,
 )
+from scheduler.presentation import Rendered
 
 TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
 TOKEN_MASK = "<token>"

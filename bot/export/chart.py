@@ -9,18 +9,12 @@ from __future__ import annotations
 
 import io
 
-from bot.export.labels import as_of_text, share_text, state_label
+from bot.export.labels import as_of_text, share_text
 from bot.i18n.catalog import Translator
-from scheduler.reports.items import ItemState
-from scheduler.usecases.report import StatusReport
+from bot.wording import plain_state
+from scheduler.usecases.plan_reports import StatusReport
+from scheduler.vocabulary.control import ITEM_STATES
 
-COLOURS = {
-    ItemState.DONE: "#2e7d32",
-    ItemState.IN_PROGRESS: "#f9a825",
-    ItemState.PROBLEM: "#c62828",
-    ItemState.POSTPONED: "#6a1b9a",
-    ItemState.NOT_STARTED: "#b0bec5",
-}
 DPI = 100
 
 
@@ -37,14 +31,14 @@ def summary_chart(report: StatusReport, tr: Translator) -> bytes:
     names = [s.agency for s in summaries]
     positions = list(range(len(summaries)))
     left = [0] * len(summaries)
-    for state in ItemState:
+    for state, spec in ITEM_STATES.items():
         widths = [s.counts[state] for s in summaries]
         axes.barh(
             positions,
             widths,
             left=left,
-            color=COLOURS[state],
-            label=state_label(tr, state),
+            color=spec.colour,
+            label=plain_state(tr, state),
             height=0.6,
         )
         left = [a + b for a, b in zip(left, widths, strict=True)]
@@ -64,7 +58,13 @@ def summary_chart(report: StatusReport, tr: Translator) -> bytes:
         tr.plain("report.chart.title", as_of=as_of_text(report.as_of, report.tz, tr.language)),
         fontsize=11,
     )
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=5, fontsize=8, frameon=False)
+    axes.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.14),
+        ncols=len(ITEM_STATES),
+        fontsize=8,
+        frameon=False,
+    )
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
     out = io.BytesIO()

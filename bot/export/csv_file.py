@@ -11,7 +11,7 @@ import io
 from bot.export.rows import Cell, report_table
 from bot.i18n.catalog import Translator
 from scheduler.plan.model import Plan
-from scheduler.usecases.report import StatusReport
+from scheduler.usecases.plan_reports import StatusReport
 
 ENCODING = "utf-8-sig"
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event
 
 from bot.i18n.catalog import Translator
-from bot.render.common import long_date
+from bot.wording import long_date
 from scheduler.plan.control_points import ControlPoint
 from scheduler.plan.model import Plan
 from scheduler.workdays import WorkingCalendar

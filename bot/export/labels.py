@@ -6,18 +6,13 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from bot.i18n.catalog import Translator
-from bot.render.common import long_date
-from scheduler.reports.items import Item, ItemState
-
-
-def state_label(tr: Translator, state: ItemState) -> str:
-    """The state in words, without emoji (charts and spreadsheets show plain text)."""
-    return tr.plain(f"report.state.{state.value}")
+from bot.wording import long_date, plain_state
+from scheduler.reports.items import Item
 
 
 def item_status(tr: Translator, item: Item) -> str:
     """The item's state, naming the closer when the closer's report counts for the agency."""
-    label = state_label(tr, item.state)
+    label = plain_state(tr, item.state)
     if item.closed_by is not None:
         return tr.plain("report.closed_by", status=label, agency=item.closed_by)
     return label

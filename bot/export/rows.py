@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from bot.export.labels import item_status, local_naive
 from bot.i18n.catalog import Translator
-from bot.render.common import agency_name
+from bot.wording import agency_name
 from scheduler.plan.model import Plan
 from scheduler.reports.items import Item
-from scheduler.usecases.report import StatusReport
+from scheduler.usecases.plan_reports import StatusReport
 
 COLUMNS = (
     "number",

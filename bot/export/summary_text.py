@@ -11,19 +11,17 @@ from collections.abc import Sequence
 
 from bot.export.labels import as_of_text, item_status, share_text
 from bot.i18n.catalog import Translator
-from bot.render.common import long_date
+from bot.wording import long_date
 from scheduler.plan.model import Plan
-from scheduler.reports.items import Item, ItemState
+from scheduler.reports.items import Item
 from scheduler.reports.summary import AgencySummary
-from scheduler.usecases.report import DigestView, StatusReport
+from scheduler.usecases.plan_reports import DigestView, StatusReport
+from scheduler.vocabulary.control import ITEM_STATES, ItemState
 
+# The summary's columns: the total, one per item state, then the overdue and on-time figures.
 SUMMARY_COLUMNS = (
     "total",
-    "done",
-    "in_progress",
-    "problem",
-    "postponed",
-    "not_started",
+    *(spec.column for spec in ITEM_STATES.values()),
     "overdue",
     "on_time",
 )
@@ -36,7 +34,7 @@ def _values(summary: AgencySummary) -> list[str]:
     counts = summary.counts
     return [
         str(summary.total),
-        *(str(counts[state]) for state in ItemState),
+        *(str(counts[state]) for state in ITEM_STATES),
         str(summary.overdue),
         share_text(summary.on_time_share),
     ]

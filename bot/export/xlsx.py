@@ -14,7 +14,7 @@ from bot.export.rows import COLUMNS, report_table
 from bot.export.summary_text import SUMMARY_COLUMNS, summary_cells
 from bot.i18n.catalog import Translator
 from scheduler.plan.model import Plan
-from scheduler.usecases.report import StatusReport
+from scheduler.usecases.plan_reports import StatusReport
 
 # Characters per column; long texts wrap instead of widening the sheet.
 WIDTHS = {

@@ -1,11 +1,12 @@
 """The ASGI app of webhook mode: the webhook route, /healthz and /metrics, and the bot's life.
 
-Its lifespan is the bot's: on startup the PTB application is initialised, its post_init
-runs (migrations, menus, delivery, the tick), it starts processing its update queue and
-the webhook is (re)set; on shutdown it stops, post_stop gives back unsent claims, and it
-shuts down. PTB runs the post_* hooks itself only under run_polling/run_webhook, so they
-are called here. Every instance sets the same webhook at start, which is harmless, and
-none deletes it on the way out, since the others still serve it.
+Its lifespan is the bot's, in the order PTB's own run_webhook keeps: the application is
+entered (``async with``, PTB's initialise and shut down), its post_init hook runs
+(migrations, menus, delivery, the jobs), it starts processing its update queue and the
+webhook is (re)set; on the way out it stops, its post_stop hook gives back unsent claims,
+and its post_shutdown hook closes the database. Every instance sets the same webhook at
+start, which is harmless, and none deletes it on the way out, since the others still
+serve it.
 """
 
 from __future__ import annotations
@@ -22,20 +23,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from telegram import Update
-from telegram.ext import Application, CallbackContext
+from telegram.ext import Application
 
 from bot.services import services_of
 from bot.webhook.health import DATABASE_TIMEOUT, HealthProbe
 from bot.webhook.intake import UpdateIntake
 from bot.webhook.metrics import Metrics, metrics_of
-from bot.webhook.ticks import TickObserver
 from scheduler.usecases.health import outbox_depth
-from scheduler.usecases.updates import forget_old_updates
 
 log = logging.getLogger("eskertu.webhook")
-
-FORGET_JOB_NAME = "eskertu-forget-updates"
-FORGET_EVERY_SECONDS = 3600
 
 PtbApp = Application[Any, Any, Any, Any, Any, Any]
 
@@ -47,7 +43,6 @@ def create_webhook_app(application: PtbApp) -> Starlette:
     if not settings.webhook_url or settings.webhook_secret is None:
         raise ValueError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
     metrics = metrics_of(application)
-    ticks = TickObserver(metrics, svc.clock)
     intake = UpdateIntake(
         application,
         secret=settings.webhook_secret.get_secret_value(),
@@ -59,7 +54,7 @@ def create_webhook_app(application: PtbApp) -> Starlette:
         db=svc.db,
         clock=svc.clock,
         tick_seconds=settings.tick_seconds,
-        ticks=ticks,
+        ticks=svc.ticks,
         metrics=metrics,
     )
 
@@ -69,7 +64,7 @@ def create_webhook_app(application: PtbApp) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        async with _running(application, ticks):
+        async with _running(application):
             yield
 
     routes = [
@@ -81,47 +76,32 @@ def create_webhook_app(application: PtbApp) -> Starlette:
 
 
 @contextlib.asynccontextmanager
-async def _running(application: PtbApp, ticks: TickObserver) -> AsyncIterator[None]:
-    """Start the bot as run_webhook would, without PTB's own web server; stop it likewise."""
+async def _running(application: PtbApp) -> AsyncIterator[None]:
+    """Run the bot as run_webhook would, without PTB's own web server."""
     settings = services_of(application).settings
     assert settings.webhook_secret is not None
-    await application.initialize()
     try:
-        if application.post_init is not None:
-            await application.post_init(application)
-        # Before the job queue starts, so that the first tick is observed too.
-        if ticks.attach(application) == 0:
-            log.warning("no tick job found: /healthz will report the instance's tick as missing")
-        if application.job_queue is not None:
-            application.job_queue.run_repeating(
-                _forget_job, interval=FORGET_EVERY_SECONDS, first=60, name=FORGET_JOB_NAME
-            )
-        await application.start()
-        await application.bot.set_webhook(
-            url=settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-        )
-        log.info("webhook set; taking updates at %s", settings.webhook_path)
-        yield
+        async with application:
+            if application.post_init is not None:
+                await application.post_init(application)
+            try:
+                await application.start()
+                await application.bot.set_webhook(
+                    url=settings.webhook_url,
+                    secret_token=settings.webhook_secret.get_secret_value(),
+                    allowed_updates=Update.ALL_TYPES,
+                    drop_pending_updates=False,
+                )
+                log.info("webhook set; taking updates at %s", settings.webhook_path)
+                yield
+            finally:
+                if application.running:
+                    await application.stop()
+                if application.post_stop is not None:
+                    await application.post_stop(application)
     finally:
-        try:
-            if application.running:
-                await application.stop()
-            if application.post_stop is not None:
-                await application.post_stop(application)
-        finally:
-            await application.shutdown()
-            if application.post_shutdown is not None:
-                await application.post_shutdown(application)
-
-
-async def _forget_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    svc = services_of(context.application)
-    forgotten = await forget_old_updates(svc.db, svc.clock)
-    if forgotten:
-        log.debug("forgot %d old update ids", forgotten)
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
 
 
 async def _refresh_depth(application: PtbApp, metrics: Metrics) -> None:

@@ -16,8 +16,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from bot.ticks import TickObserver
 from bot.webhook.metrics import Metrics
-from bot.webhook.ticks import TickObserver
 from scheduler.clock import Clock
 from scheduler.storage.unit_of_work import Database
 from scheduler.usecases.health import health_facts

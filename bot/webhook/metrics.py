@@ -12,7 +12,7 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from telegram.ext import Application
 
-from scheduler.delivery.outbox import OutboxItem
+from scheduler.storage.outbox_repo import OutboxItem
 
 METRICS_KEY = "eskertu.metrics"
 

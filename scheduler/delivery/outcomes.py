@@ -1,7 +1,8 @@
-"""What a message is made of, what a sender answers, and the ports the delivery worker uses.
+"""What a sender answers, and the ports the delivery worker uses.
 
-Nothing here knows Telegram: the adapter in ``bot.delivery`` turns a ``Rendered`` message into
-a Bot API call and the API's answer into one of the outcomes below.
+Nothing here knows Telegram: the adapter in ``bot.delivery`` turns a ``Rendered`` message
+(``scheduler.presentation``) into a Bot API call and the API's answer into one of the
+outcomes below.
 """
 
 from __future__ import annotations
@@ -10,32 +11,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from scheduler.delivery.outbox import OutboxItem
-
-MAX_CALLBACK_BYTES = 64
-
-
-@dataclass(frozen=True, slots=True)
-class Button:
-    """An inline button; ``data`` comes back in the callback query and is at most 64 bytes."""
-
-    label: str
-    data: str
-
-    def __post_init__(self) -> None:
-        if not self.label:
-            raise ValueError("a button needs a label")
-        size = len(self.data.encode("utf-8"))
-        if not 1 <= size <= MAX_CALLBACK_BYTES:
-            raise ValueError(f"callback data must be 1–64 bytes, got {size}: {self.data!r}")
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """A message ready to send: Telegram HTML text and rows of inline buttons."""
-
-    text: str
-    buttons: tuple[tuple[Button, ...], ...] = ()
+from scheduler.presentation import Rendered
+from scheduler.storage.outbox_repo import OutboxItem
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,6 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from scheduler.clock import Clock
-from scheduler.delivery.outbox import OutboxItem
 from scheduler.delivery.outcomes import (
     Blocked,
     Migrated,
@@ -39,7 +38,9 @@ from scheduler.delivery.outcomes import (
 )
 from scheduler.delivery.ratelimit import Permit, RateLimiter, Sleep
 from scheduler.delivery.retry import RetryPolicy
+from scheduler.storage.outbox_repo import OutboxItem
 from scheduler.storage.unit_of_work import Database, UnitOfWork
+from scheduler.vocabulary.messages import MessageKind
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class DeliveryWorker:
         concurrency: int = 4,
         poll_interval: float = 1.0,
         max_hold: float = 10.0,
-        kinds: Sequence[str] | None = None,
+        kinds: Sequence[MessageKind] | None = None,
         on_sent: SentHook | None = None,
         on_failed: FailedHook | None = None,
         sleep: Sleep = asyncio.sleep,

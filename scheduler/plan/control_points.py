@@ -66,6 +66,11 @@ class ControlPoint:
     recipient: str | None = None
     label: str | None = None
 
+    @property
+    def closer(self) -> str:
+        """The agency whose report closes the point: its consolidator, else its lead."""
+        return self.consolidator or self.lead
+
     def to_json(self) -> dict[str, object]:
         return {
             "id": self.id,

@@ -10,36 +10,35 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from scheduler.delivery.outbox import OutboxItem
 from scheduler.plan.control_points import ControlPoint
+from scheduler.progress import ItemStanding, PointProgress
 from scheduler.reminders.schedule import ReminderSchedule
-from scheduler.storage.status_repo import DONE, StatusEntry
+from scheduler.storage.outbox_repo import OutboxItem
 from scheduler.storage.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class AgencyState:
-    code: str
-    status: str | None
-    lead: bool
-    consolidator: bool
+from scheduler.vocabulary.messages import MESSAGE_KINDS, MessageKind
 
 
 @dataclass(frozen=True, slots=True)
 class ReminderFacts:
+    """A reminder as of now: its point, the agencies it is about, and how late or early.
+
+    ``focus`` are the agencies the chat is reminded about that are still chased;
+    ``agencies`` every responsible agency's item; ``not_reported`` the co-executors the
+    closer still waits for, shown when the closer is in focus.
+    """
+
     item_id: int
-    kind: str
+    kind: MessageKind
     point: ControlPoint
     focus: tuple[str, ...]
-    agencies: tuple[AgencyState, ...]
+    agencies: tuple[ItemStanding, ...]
     working_days_left: int
     overdue_days: int
     not_reported: tuple[str, ...]
-    shows_co_executors: bool
 
     @property
-    def escalation(self) -> bool:
-        return self.kind == "escalation"
+    def shows_co_executors(self) -> bool:
+        return self.point.closer in self.focus and len(self.point.agencies) > 1
 
 
 async def reminder_facts(
@@ -49,39 +48,21 @@ async def reminder_facts(
     point = schedule.point(item.control_point)
     if point is None:
         return None
-    latest = (await uow.statuses.latest([point.id])).get(point.id, {})
-    closer = point.consolidator or point.lead
-    if _done(latest.get(closer)):
-        return None
-    planned_for = tuple(str(a) for a in item.payload.get("agencies", ()))
-    focus = tuple(a for a in planned_for if a in point.agencies and not _done(latest.get(a)))
+    progress = PointProgress.of(point, await uow.statuses.latest([point.id]))
+    chased = set(progress.chased_agencies())
+    focus = tuple(a for a in (str(a) for a in item.payload.get("agencies", ())) if a in chased)
     if not focus:
         return None
-    if item.kind != "escalation" and await uow.outbox.has_newer(item):
+    if MESSAGE_KINDS[item.kind].superseded and await uow.outbox.has_newer(item):
         return None
-    states = tuple(
-        AgencyState(
-            code=code,
-            status=latest[code].status if code in latest else None,
-            lead=code == point.lead,
-            consolidator=code == point.consolidator,
-        )
-        for code in point.agencies
-    )
-    not_reported = tuple(s.code for s in states if s.code != closer and s.status != DONE)
     left = schedule.calendar.working_days_between(today, point.effective)
     return ReminderFacts(
         item_id=item.id,
         kind=item.kind,
         point=point,
         focus=focus,
-        agencies=states,
+        agencies=progress.standings(),
         working_days_left=max(left, 0),
         overdue_days=max(-left, 0),
-        not_reported=not_reported,
-        shows_co_executors=closer in focus and len(point.agencies) > 1,
+        not_reported=progress.unreported_co_executors(),
     )
-
-
-def _done(entry: StatusEntry | None) -> bool:
-    return entry is not None and entry.status == DONE

@@ -15,15 +15,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scheduler.clock import Clock
-from scheduler.delivery.outbox import MISSED, PENDING, NewMessage
+from scheduler.progress import PointProgress
 from scheduler.reminders.schedule import Occasion, ReminderSchedule
-from scheduler.storage.status_repo import DONE, StatusEntry
-from scheduler.storage.subscriptions_repo import AGENCY, TASK, Subscription
+from scheduler.storage.outbox_repo import NewMessage, OutboxState
+from scheduler.storage.status_repo import StatusEntry
+from scheduler.storage.subscriptions_repo import Subscription
 from scheduler.storage.unit_of_work import Database, UnitOfWork
+from scheduler.vocabulary.messages import MESSAGE_KINDS, Audience, MessageKind
+from scheduler.vocabulary.subscriptions import Follow
 
 PLANNED_UNTIL = "reminders.planned_until"
 LAST_TICK = "reminders.last_tick"
-MISSED_DIGEST = "missed_digest"
+# The control point under which the administrators' list of missed reminders is planned.
+MISSED_DIGEST_POINT = "missed_digest"
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ async def _plan_waves(
     controls = schedule.controls
     agencies: set[str] = set()
     for item in still_open:
-        if item.occasion.is_escalation:
+        if _audience(item.occasion) is Audience.CONTROLLERS:
             agencies.update(controls.get(item.occasion.point.task, ()))
         else:
             agencies.update(item.agencies)
@@ -116,21 +120,21 @@ async def _plan_waves(
     fresh_days = {day for day in days if is_fresh(day, now, schedule)}
     messages: list[NewMessage] = []
     for item in still_open:
-        state = PENDING if item.day in fresh_days else MISSED
+        state = OutboxState.PENDING if item.day in fresh_days else OutboxState.MISSED
         for chat_id, focus in _recipients(item, by_target, controls, admins).items():
             messages.append(
                 NewMessage(
                     chat_id=chat_id,
                     control_point=item.occasion.point.id,
-                    slot=item.occasion.slot,
-                    kind=_kind(item.occasion),
+                    slot=str(item.occasion.slot),
+                    kind=item.occasion.kind,
                     due_at=schedule.send_instant(item.day),
                     payload={"agencies": sorted(focus), "day": item.day.isoformat()},
                     state=state,
                 )
             )
-    pending = [m for m in messages if m.state == PENDING]
-    missed = [m for m in messages if m.state == MISSED]
+    pending = [m for m in messages if m.state is OutboxState.PENDING]
+    missed = [m for m in messages if m.state is OutboxState.MISSED]
     planned = await uow.outbox.enqueue(pending, now)
     recorded_missed = await uow.outbox.enqueue(missed, now)
     if recorded_missed:
@@ -141,17 +145,12 @@ async def _plan_waves(
 def _still_open(
     day: dt.date, occasion: Occasion, latest: dict[str, dict[str, StatusEntry]]
 ) -> _Open | None:
-    point = occasion.point
-    statuses = latest.get(point.id, {})
-    closer = point.consolidator or point.lead
-    if _is_done(statuses.get(closer)):
-        return None
-    agencies = tuple(a for a in point.agencies if not _is_done(statuses.get(a)))
+    agencies = PointProgress.of(occasion.point, latest).chased_agencies()
     return _Open(day, occasion, agencies) if agencies else None
 
 
-def _is_done(entry: StatusEntry | None) -> bool:
-    return entry is not None and entry.status == DONE
+def _audience(occasion: Occasion) -> Audience | None:
+    return MESSAGE_KINDS[occasion.kind].audience
 
 
 def _index(followers: Sequence[Subscription]) -> dict[tuple[str, str], set[int]]:
@@ -170,25 +169,19 @@ def _recipients(
     """Each chat to remind, with the open agencies it is reminded about."""
     point = item.occasion.point
     chats: dict[int, set[str]] = defaultdict(set)
-    if item.occasion.is_escalation:
+    if _audience(item.occasion) is Audience.CONTROLLERS:
         for department in controls.get(point.task, ()):
-            for chat_id in by_target.get((AGENCY, department), ()):
+            for chat_id in by_target.get((Follow.AGENCY, department), ()):
                 chats[chat_id].update(item.agencies)
         for admin in admins:
             chats[admin].update(item.agencies)
         return chats
     for agency in item.agencies:
-        for chat_id in by_target.get((AGENCY, agency), ()):
+        for chat_id in by_target.get((Follow.AGENCY, agency), ()):
             chats[chat_id].add(agency)
-    for chat_id in by_target.get((TASK, str(point.task)), ()):
+    for chat_id in by_target.get((Follow.TASK, str(point.task)), ()):
         chats[chat_id].update(item.agencies)
     return chats
-
-
-def _kind(occasion: Occasion) -> str:
-    if occasion.is_escalation:
-        return "escalation"
-    return "overdue" if occasion.is_overdue else "reminder"
 
 
 def _missed_digest(
@@ -204,9 +197,9 @@ def _missed_digest(
     return [
         NewMessage(
             chat_id=admin,
-            control_point=MISSED_DIGEST,
+            control_point=MISSED_DIGEST_POINT,
             slot=now.isoformat(timespec="seconds"),
-            kind=MISSED_DIGEST,
+            kind=MessageKind.MISSED_DIGEST,
             due_at=now,
             payload={"total": len(missed), "items": items},
         )

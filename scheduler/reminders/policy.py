@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-ESCALATION = "esc"
+from scheduler.vocabulary.messages import Phase, Slot
 
 
 @dataclass(frozen=True)
@@ -41,17 +41,28 @@ class ReminderPolicy:
         if self.send_time >= self.working_hours_end:
             raise ValueError("the send time must fall within working hours")
 
-    def overdue_slot(self, overdue_days: int) -> str | None:
-        """The nudge slot for a point overdue by ``overdue_days`` working days, if any."""
-        if overdue_days <= 0 or overdue_days > self.overdue_horizon:
-            return None
-        if overdue_days in self.overdue_first:
-            return f"+{overdue_days}"
-        last_first = max(self.overdue_first, default=0)
-        if overdue_days > last_first and (overdue_days - last_first) % self.overdue_every == 0:
-            return f"+{overdue_days}"
-        return None
+    def slots_before(self) -> tuple[tuple[int, Slot], ...]:
+        """Each reminder before a point: how many working days before, and its slot."""
+        return tuple((offset, Slot(Phase.BEFORE, offset)) for offset in self.offsets)
 
-    @staticmethod
-    def before_slot(offset: int) -> str:
-        return "0" if offset == 0 else f"-{offset}"
+    def slots_after(self, late: int) -> tuple[Slot, ...]:
+        """The slots of a point that is ``late`` working days overdue: nudges, escalation."""
+        found: list[Slot] = []
+        nudge = self._nudge(late)
+        if nudge:
+            found.append(Slot(Phase.OVERDUE, late))
+        if late == self.escalate_after:
+            found.append(Slot(Phase.ESCALATION))
+        return tuple(found)
+
+    def deepest_late(self) -> int:
+        """The most working days late any slot can be."""
+        return max(self.overdue_horizon, self.escalate_after)
+
+    def _nudge(self, late: int) -> bool:
+        if late <= 0 or late > self.overdue_horizon:
+            return False
+        if late in self.overdue_first:
+            return True
+        last_first = max(self.overdue_first, default=0)
+        return late > last_first and (late - last_first) % self.overdue_every == 0

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from scheduler.plan.control_points import ControlPoint
-from scheduler.reminders.policy import ESCALATION, ReminderPolicy
+from scheduler.reminders.policy import ReminderPolicy
+from scheduler.vocabulary.messages import MessageKind, Slot
 from scheduler.workdays import WorkingCalendar
 
 
@@ -24,15 +25,11 @@ class Occasion:
     """One reminder occasion: a control point and the slot (offset) it is reminded at."""
 
     point: ControlPoint
-    slot: str
+    slot: Slot
 
     @property
-    def is_escalation(self) -> bool:
-        return self.slot == ESCALATION
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.slot.startswith("+") or self.slot == ESCALATION
+    def kind(self) -> MessageKind:
+        return self.slot.kind
 
 
 class ReminderSchedule:
@@ -54,25 +51,24 @@ class ReminderSchedule:
         self._ordered = ordered
         before: dict[dt.date, list[Occasion]] = defaultdict(list)
         for point in ordered:
-            for offset in policy.offsets:
+            for offset, slot in policy.slots_before():
                 day = (
                     point.effective
                     if offset == 0
                     else calendar.add_working_days(point.effective, -offset)
                 )
-                before[day].append(Occasion(point, policy.before_slot(offset)))
+                before[day].append(Occasion(point, slot))
         self._before = dict(before)
         by_effective: dict[dt.date, list[ControlPoint]] = defaultdict(list)
         for point in ordered:
             by_effective[point.effective].append(point)
         self._by_effective = dict(by_effective)
-        late_slots: dict[int, list[str]] = defaultdict(list)
-        for late in range(1, policy.overdue_horizon + 1):
-            slot = policy.overdue_slot(late)
-            if slot is not None:
-                late_slots[late].append(slot)
-        late_slots[policy.escalate_after].append(ESCALATION)
-        self._late_slots = {late: tuple(slots) for late, slots in late_slots.items()}
+        late_slots: dict[int, tuple[Slot, ...]] = {}
+        for late in range(1, policy.deepest_late() + 1):
+            slots = policy.slots_after(late)
+            if slots:
+                late_slots[late] = slots
+        self._late_slots = late_slots
         self._max_lookback = dt.timedelta(days=max(self._late_slots, default=0) * 2 + 30)
 
     def send_instant(self, day: dt.date) -> dt.datetime:

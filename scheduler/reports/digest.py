@@ -13,16 +13,16 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from scheduler.plan.model import Plan
+from scheduler.vocabulary.messages import MessageKind
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DIGEST_KIND = "digest"
 DIGEST_SLOT = "weekly"
 
 
 def week_key(day: dt.date) -> str:
     """The outbox control point of the week holding ``day``, e.g. "digest:2016-W24"."""
     year, week, _ = day.isocalendar()
-    return f"{DIGEST_KIND}:{year}-W{week:02d}"
+    return f"{MessageKind.DIGEST}:{year}-W{week:02d}"
 
 
 def scheduled_moment(now: dt.datetime, weekday: str, at: dt.time, tz: ZoneInfo) -> dt.datetime:

@@ -1,33 +1,24 @@
 """Report items: one per control point and responsible agency, with its state on a given day.
 
-An item's state is its agency's latest non-revoked status at the control point. When the
-lead or the consolidator (the "closer") has reported the point done, the point counts as
-reported, and so every co-executor's item counts as done too (closed by the closer), as
-the status use case stops asking them. Postponed is a state of its own, not a problem.
+An item's state and the report behind it come from ``scheduler.progress``: the agency's
+latest valid report, or the closer's once the closer has closed the point.
 
 Dates are local to the plan's time zone: an item is due once its effective date is
-before today (the day itself is still open), overdue when due and not done, and on time
-when done no later than its effective date.
+before today (the day itself is still open), overdue when due and not closed, and on time
+when closed no later than its effective date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from scheduler.plan.control_points import ControlPoint
-from scheduler.storage.status_repo import DONE, StatusEntry
-
-
-class ItemState(enum.StrEnum):
-    DONE = "done"
-    IN_PROGRESS = "in_progress"
-    PROBLEM = "problem"
-    POSTPONED = "postponed"
-    NOT_STARTED = "not_started"
+from scheduler.progress import PointProgress
+from scheduler.storage.status_repo import StatusEntry
+from scheduler.vocabulary.control import ITEM_STATES, ItemState
 
 
 @dataclass(frozen=True)
@@ -45,16 +36,6 @@ class Item:
     on_time: bool
 
 
-def _state_of(entry: StatusEntry | None) -> ItemState:
-    if entry is None:
-        return ItemState.NOT_STARTED
-    try:
-        return ItemState(entry.status)
-    except ValueError:
-        # A status this report does not know is still a sign of work under way.
-        return ItemState.IN_PROGRESS
-
-
 def assess(
     points: Iterable[ControlPoint],
     latest: Mapping[str, Mapping[str, StatusEntry]],
@@ -64,32 +45,21 @@ def assess(
     """The items of the points, in the points' order and then the order of their agencies."""
     items: list[Item] = []
     for point in points:
-        statuses = latest.get(point.id, {})
-        closer = point.consolidator or point.lead
-        closing = statuses.get(closer)
-        closed = closing is not None and closing.status == DONE
-        for agency in point.agencies:
-            own = statuses.get(agency)
-            entry, by = own, None
-            if closed and agency != closer and (own is None or own.status != DONE):
-                entry, by = closing, closer
-            state = _state_of(entry)
-            done_on = (
-                entry.created_at.astimezone(tz).date()
-                if entry is not None and state is ItemState.DONE
-                else None
-            )
-            due = point.effective < today
+        due = point.effective < today
+        for standing in PointProgress(point, latest.get(point.id, {})).standings():
+            closed = ITEM_STATES[standing.state].closes
+            entry = standing.entry
+            done_on = entry.created_at.astimezone(tz).date() if closed and entry else None
             items.append(
                 Item(
                     point=point,
-                    agency=agency,
-                    state=state,
+                    agency=standing.agency,
+                    state=standing.state,
                     entry=entry,
-                    closed_by=by,
+                    closed_by=standing.closed_by,
                     done_on=done_on,
                     due=due,
-                    overdue=due and state is not ItemState.DONE,
+                    overdue=due and not closed,
                     on_time=due and done_on is not None and done_on <= point.effective,
                 )
             )

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from scheduler.reports.items import Item, ItemState
+from scheduler.reports.items import Item
+from scheduler.vocabulary.control import ItemState
 
 
 def _no_counts() -> Mapping[ItemState, int]:

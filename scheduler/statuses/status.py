@@ -1,6 +1,7 @@
-"""What a status reply can say: the four statuses, and the reading of one chat message.
+"""What a status reply can say: the reading of one chat message.
 
-A ``Reading`` is the classifier's verdict on one message. It is either clear (one status, which
+The statuses themselves are the control vocabulary's (``scheduler.vocabulary.control``). A
+``Reading`` is the classifier's verdict on one message. It is either clear (one status, which
 the bot records) or unclear (no status; the bot asks with one button per candidate instead of
 guessing). Whether the message says that information was sent is kept as a separate fact, since
 sending a report and finishing the task are different things.
@@ -11,14 +12,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from scheduler.vocabulary.control import Status
 
-class Status(enum.StrEnum):
-    """Where a plan item stands, as its agency reports it."""
-
-    DONE = "done"
-    IN_PROGRESS = "in_progress"
-    PROBLEM = "problem"
-    POSTPONED = "postponed"
+__all__ = ["Confidence", "Reading", "Status"]
 
 
 class Confidence(enum.StrEnum):

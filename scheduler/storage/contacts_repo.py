@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.contacts import ChatInfo, LanguagePrefs, UserInfo
+from scheduler.participants import ChatInfo, LanguagePrefs, UserInfo
 from scheduler.storage.tables import ChatRow, UserRow
 from scheduler.storage.upsert import upsert
 

@@ -10,8 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.storage.tables import StatusUpdateRow
-
-DONE = "done"
+from scheduler.vocabulary.control import Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +18,7 @@ class NewStatus:
     control_point: str
     task_number: int
     agency: str
-    status: str
+    status: Status
     text: str
     source: str
     user_id: int
@@ -36,7 +35,7 @@ class StatusEntry:
     control_point: str
     task_number: int
     agency: str
-    status: str
+    status: Status
     text: str
     source: str
     user_id: int
@@ -51,7 +50,8 @@ def _entry(row: StatusUpdateRow) -> StatusEntry:
         control_point=row.control_point,
         task_number=row.task_number,
         agency=row.agency,
-        status=row.status,
+        # A value outside the vocabulary fails here, loudly, rather than read as another.
+        status=Status(row.status),
         text=row.text,
         source=row.source,
         user_id=row.user_id,

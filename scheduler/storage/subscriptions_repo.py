@@ -11,16 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.storage.tables import ChatRow, SubscriptionRow
 from scheduler.storage.upsert import upsert
-
-AGENCY = "agency"
-TASK = "task"
+from scheduler.vocabulary.subscriptions import Follow
 
 
 @dataclass(frozen=True, slots=True)
 class Subscription:
     chat_id: int
-    kind: str
+    kind: Follow
     target: str
+
+
+def _subscription(chat_id: int, kind: str, target: str) -> Subscription:
+    return Subscription(chat_id, Follow(kind), target)
 
 
 class SubscriptionRepository:
@@ -65,7 +67,7 @@ class SubscriptionRepository:
             .where(SubscriptionRow.chat_id == chat_id, SubscriptionRow.active.is_(True))
             .order_by(SubscriptionRow.kind, SubscriptionRow.target)
         )
-        return [Subscription(*row) for row in rows]
+        return [_subscription(*row) for row in rows]
 
     async def followers(
         self, agencies: Iterable[str] = (), tasks: Iterable[int] = ()
@@ -74,7 +76,7 @@ class SubscriptionRepository:
         agency_list = sorted(set(agencies))
         task_list = sorted({str(t) for t in tasks})
         found: list[Subscription] = []
-        for kind, targets in ((AGENCY, agency_list), (TASK, task_list)):
+        for kind, targets in ((Follow.AGENCY, agency_list), (Follow.TASK, task_list)):
             if not targets:
                 continue
             rows = await self._session.execute(
@@ -87,7 +89,7 @@ class SubscriptionRepository:
                     ChatRow.active.is_not(False),
                 )
             )
-            found.extend(Subscription(*row) for row in rows)
+            found.extend(_subscription(*row) for row in rows)
         return found
 
     async def deactivate_chat(self, chat_id: int) -> int:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from scheduler.delivery.outbox import OutboxRepository
 from scheduler.storage.admin_repo import (
     AdminsRepository,
     BroadcastsRepository,
@@ -20,24 +21,52 @@ from scheduler.storage.calendar_repo import CalendarRepository
 from scheduler.storage.contacts_repo import ContactsRepository
 from scheduler.storage.engine_state_repo import EngineStateRepository
 from scheduler.storage.members_repo import MembersRepository
+from scheduler.storage.outbox_repo import OutboxRepository
 from scheduler.storage.status_repo import StatusRepository
 from scheduler.storage.subscriptions_repo import SubscriptionRepository
+
+log = logging.getLogger("eskertu.storage")
+
+
+class OutboxBell:
+    """Rung when a committed unit of work planned new outbox rows; the delivery worker listens.
+
+    So nothing that plans a message has to know who sends it.
+    """
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[], None]] = []
+
+    def listen(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def ring(self) -> None:
+        for listener in self._listeners:
+            try:
+                listener()
+            except Exception:
+                log.exception("an outbox listener failed")
 
 
 class UnitOfWork:
     """Commits when the block ends normally and rolls back when it raises.
 
     Repositories are built on the one session of the unit, so everything a use case
-    does lands together or not at all.
+    does lands together or not at all. When a commit brings new outbox rows, the bell
+    rings.
     """
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], turn: asyncio.Lock | None = None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        turn: asyncio.Lock | None = None,
+        bell: OutboxBell | None = None,
     ) -> None:
         self._sessions = sessions
         self._session: AsyncSession | None = None
         self._turn = turn
         self._holds_turn = False
+        self._bell = bell
 
     @property
     def session(self) -> AsyncSession:
@@ -71,9 +100,11 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session = self.session
+        planned = 0
         try:
             if exc_type is None:
                 await session.commit()
+                planned = self.outbox.planned
             else:
                 await session.rollback()
         finally:
@@ -83,6 +114,8 @@ class UnitOfWork:
                 self._holds_turn = False
                 _inside_unit.set(False)
                 self._turn.release()
+        if planned and self._bell is not None:
+            self._bell.ring()
 
 
 # Whether the running task is inside a unit of work already, so that a nested one does not
@@ -95,8 +128,9 @@ _inside_unit: contextvars.ContextVar[bool] = contextvars.ContextVar(
 class Database:
     """The engine, its session factory, and a way to open units of work on them."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, bell: OutboxBell | None = None) -> None:
         self.engine = engine
+        self.bell = bell
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         # SQLite lets one writer in at a time and makes the others sleep and poll; queueing
         # this process's transactions in turn is faster and fair. PostgreSQL needs no turn.
@@ -110,4 +144,4 @@ class Database:
         await self.engine.dispose()
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self._turn)
+        return UnitOfWork(self.sessions, self._turn, self.bell)

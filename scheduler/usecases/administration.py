@@ -1,217 +1,93 @@
 """Administrators and what only they may do: promote others, read the audit log, manage members.
 
 An administrator is a user named in ADMIN_IDS or promoted by another administrator.
-Every administrative action is written to the audit log; so is every refusal.
+Every administrative action is written to the audit log; so is every refusal
+(``Visit.refuse_unless_admin``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
-from scheduler.clock import Clock
+from scheduler.participants import Caller
+from scheduler.refusals import Refusal
 from scheduler.storage.audit_repo import AuditEntry
 from scheduler.storage.members_repo import Member
-from scheduler.storage.unit_of_work import Database, UnitOfWork
+from scheduler.usecases.core import Answer, Core, unknown_agency
 
 
-@dataclass(frozen=True)
-class NotAdmin:
-    """The user is not an administrator; the attempt was recorded."""
-
-    action: str
-
-
-async def check_admin(
-    uow: UnitOfWork,
-    *,
-    actor: int,
-    configured: tuple[int, ...],
-    action: str,
-    now: dt.datetime,
-    chat_id: int | None = None,
-    detail: Mapping[str, Any] | None = None,
-) -> bool:
-    """Whether ``actor`` administers the bot; a refusal is recorded in the same transaction."""
-    if actor in configured or await uow.admins.is_promoted(actor):
-        return True
-    await uow.audit.record(
-        at=now, user_id=actor, chat_id=chat_id, action=action, allowed=False, detail=detail
-    )
-    return False
-
-
-async def is_admin(db: Database, user_id: int, configured: tuple[int, ...]) -> bool:
-    if user_id in configured:
-        return True
-    async with db.unit_of_work() as uow:
-        return await uow.admins.is_promoted(user_id)
-
-
-async def all_admins(db: Database, configured: tuple[int, ...]) -> tuple[int, ...]:
-    async with db.unit_of_work() as uow:
+async def all_admins(core: Core) -> tuple[int, ...]:
+    """Everyone who administers the bot: those in the settings, then the promoted."""
+    async with core.db.unit_of_work() as uow:
         promoted = await uow.admins.promoted()
-    return tuple(dict.fromkeys([*configured, *promoted]))
+    return tuple(dict.fromkeys([*core.admins, *promoted]))
 
 
-async def admin_only(
-    db: Database,
-    clock: Clock,
-    *,
-    actor: int,
-    configured: tuple[int, ...],
-    action: str,
-    chat_id: int | None = None,
-    detail: Mapping[str, Any] | None = None,
-) -> NotAdmin | None:
-    """A transaction of its own that refuses (and records) a non-administrator, or None."""
-    async with db.unit_of_work() as uow:
-        ok = await check_admin(
-            uow,
-            actor=actor,
-            configured=configured,
-            action=action,
-            now=clock.now(),
-            chat_id=chat_id,
-            detail=detail,
-        )
-    return None if ok else NotAdmin(action)
+async def is_admin(core: Core, caller: Caller) -> Answer[bool]:
+    """Whether the caller administers the bot (nothing is recorded either way)."""
+    async with core.visit(caller) as visit:
+        return visit.answer(await visit.caller_is_admin())
 
 
-async def admin_menu(
-    db: Database, clock: Clock, *, actor: int, configured: tuple[int, ...], chat_id: int
-) -> bool | NotAdmin:
-    refused = await admin_only(
-        db, clock, actor=actor, configured=configured, action="admin.menu", chat_id=chat_id
-    )
-    return refused or True
+async def admin_menu(core: Core, caller: Caller) -> Answer[Refusal | None]:
+    async with core.visit(caller) as visit:
+        return visit.answer(await visit.refuse_unless_admin("admin.menu"))
 
 
 async def promote(
-    db: Database,
-    clock: Clock,
-    *,
-    actor: int,
-    configured: tuple[int, ...],
-    target: int,
-    make_admin: bool,
-) -> bool | NotAdmin:
+    core: Core, caller: Caller, *, target: int, make_admin: bool
+) -> Answer[bool | Refusal]:
     """Make ``target`` an administrator, or take that away; False when nothing changed."""
     action = "admin.promote" if make_admin else "admin.demote"
-    now = clock.now()
-    async with db.unit_of_work() as uow:
-        if not await check_admin(
-            uow,
-            actor=actor,
-            configured=configured,
-            action=action,
-            now=now,
-            detail={"target": target},
-        ):
-            return NotAdmin(action)
-        before = target in configured or await uow.admins.is_promoted(target)
+    async with core.visit(caller) as visit:
+        if refused := await visit.refuse_unless_admin(action, {"target": target}):
+            return visit.answer(refused)
+        uow = visit.uow
+        before = await core.is_admin(uow, target)
         if make_admin:
-            await uow.admins.promote(target, actor, now)
+            await uow.admins.promote(target, caller.user_id or 0, visit.now)
             changed = not before
         else:
             changed = await uow.admins.demote(target)
-        await uow.audit.record(
-            at=now,
-            user_id=actor,
-            chat_id=None,
-            action=action,
-            allowed=True,
-            detail={
-                "target": target,
-                "before": before,
-                "after": make_admin or target in configured,
-            },
-        )
-        return changed
+        after = make_admin or target in core.admins
+        await visit.record(action, {"target": target, "before": before, "after": after})
+        return visit.answer(changed)
 
 
 async def audit_log(
-    db: Database, clock: Clock, *, actor: int, configured: tuple[int, ...], limit: int = 20
-) -> list[AuditEntry] | NotAdmin:
-    async with db.unit_of_work() as uow:
-        if not await check_admin(
-            uow, actor=actor, configured=configured, action="audit.read", now=clock.now()
-        ):
-            return NotAdmin("audit.read")
-        return await uow.audit.recent(limit)
+    core: Core, caller: Caller, *, limit: int = 20
+) -> Answer[list[AuditEntry] | Refusal]:
+    async with core.visit(caller) as visit:
+        if refused := await visit.refuse_unless_admin("audit.read"):
+            return visit.answer(refused)
+        return visit.answer(await visit.uow.audit.recent(limit))
 
 
 async def agency_members(
-    db: Database, clock: Clock, *, actor: int, configured: tuple[int, ...], agency: str
-) -> list[Member] | NotAdmin:
-    async with db.unit_of_work() as uow:
-        if not await check_admin(
-            uow,
-            actor=actor,
-            configured=configured,
-            action="members.read",
-            now=clock.now(),
-            detail={"agency": agency},
-        ):
-            return NotAdmin("members.read")
-        return await uow.members.of_agency(agency)
+    core: Core, caller: Caller, *, agency: str
+) -> Answer[list[Member] | Refusal]:
+    async with core.visit(caller) as visit:
+        if refused := await visit.refuse_unless_admin("members.read", {"agency": agency}):
+            return visit.answer(refused)
+        if not core.runtime.has_agency(agency):
+            return visit.answer(unknown_agency(core.runtime, agency))
+        return visit.answer(await visit.uow.members.of_agency(agency))
 
 
 async def remove_member(
-    db: Database,
-    clock: Clock,
-    *,
-    actor: int,
-    configured: tuple[int, ...],
-    agency: str,
-    user_id: int,
-) -> bool | NotAdmin:
-    now = clock.now()
-    async with db.unit_of_work() as uow:
-        if not await check_admin(
-            uow,
-            actor=actor,
-            configured=configured,
-            action="members.remove",
-            now=now,
-            detail={"agency": agency, "user": user_id},
-        ):
-            return NotAdmin("members.remove")
-        removed = await uow.members.remove(user_id, agency)
-        await uow.audit.record(
-            at=now,
-            user_id=actor,
-            chat_id=None,
-            action="members.remove",
-            allowed=True,
-            detail={"agency": agency, "user": user_id, "before": removed, "after": False},
-        )
-        return removed
+    core: Core, caller: Caller, *, agency: str, user_id: int
+) -> Answer[bool | Refusal]:
+    detail = {"agency": agency, "user": user_id}
+    async with core.visit(caller) as visit:
+        if refused := await visit.refuse_unless_admin("members.remove", detail):
+            return visit.answer(refused)
+        removed = await visit.uow.members.remove(user_id, agency)
+        await visit.record("members.remove", {**detail, "before": removed, "after": False})
+        return visit.answer(removed)
 
 
-async def revoke_invite(
-    db: Database, clock: Clock, *, actor: int, configured: tuple[int, ...], invite_id: int
-) -> bool | NotAdmin:
-    now = clock.now()
-    async with db.unit_of_work() as uow:
-        if not await check_admin(
-            uow,
-            actor=actor,
-            configured=configured,
-            action="invite.revoke",
-            now=now,
-            detail={"invite": invite_id},
-        ):
-            return NotAdmin("invite.revoke")
-        revoked = await uow.members.revoke_invite(invite_id, now)
-        await uow.audit.record(
-            at=now,
-            user_id=actor,
-            chat_id=None,
-            action="invite.revoke",
-            allowed=True,
-            detail={"invite": invite_id, "revoked": revoked},
-        )
-        return revoked
+async def revoke_invite(core: Core, caller: Caller, *, invite_id: int) -> Answer[bool | Refusal]:
+    async with core.visit(caller) as visit:
+        if refused := await visit.refuse_unless_admin("invite.revoke", {"invite": invite_id}):
+            return visit.answer(refused)
+        revoked = await visit.uow.members.revoke_invite(invite_id, visit.now)
+        await visit.record("invite.revoke", {"invite": invite_id, "revoked": revoked})
+        return visit.answer(revoked)

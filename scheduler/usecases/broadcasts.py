@@ -7,28 +7,19 @@ has an outcome, the administrator gets a delivery report: sent, failed, blocked.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
-from scheduler.clock import Clock
-from scheduler.delivery.outbox import NewMessage
+from scheduler.participants import Caller
 from scheduler.plan_runtime import PlanRuntime
-from scheduler.storage.unit_of_work import Database, UnitOfWork
-from scheduler.usecases.administration import NotAdmin, check_admin
+from scheduler.refusals import Refusal, Why
+from scheduler.storage.outbox_repo import NewMessage
+from scheduler.storage.unit_of_work import UnitOfWork
+from scheduler.usecases.core import Answer, Core
 from scheduler.usecases.stored_text import storable
+from scheduler.vocabulary.messages import MessageKind
 
-BROADCAST = "broadcast"
-BROADCAST_REPORT = "broadcast_report"
 AUDIENCES = ("all", "agency", "task")
 FINAL_STATES = {"sent", "failed", "cancelled", "missed", "blocked"}
-
-
-class BroadcastProblem(enum.StrEnum):
-    UNKNOWN_AUDIENCE = "unknown_audience"
-    EMPTY = "empty"
-    NOBODY = "nobody"
-    NOT_FOUND = "not_found"
-    ALREADY_DONE = "already_done"
 
 
 @dataclass(frozen=True)
@@ -67,89 +58,60 @@ async def _recipients(
 
 
 async def draft_broadcast(
-    db: Database,
-    clock: Clock,
-    runtime: PlanRuntime,
-    *,
-    actor: int,
-    configured: tuple[int, ...],
-    chat_id: int,
-    audience: str,
-    target: str,
-    text: str,
-) -> Draft | BroadcastProblem | NotAdmin:
-    now = clock.now()
-    async with db.unit_of_work() as uow:
-        if not await check_admin(
-            uow,
-            actor=actor,
-            configured=configured,
-            action="broadcast.draft",
-            now=now,
-            chat_id=chat_id,
-            detail={"audience": audience, "target": target},
-        ):
-            return NotAdmin("broadcast.draft")
+    core: Core, caller: Caller, *, audience: str, target: str, text: str
+) -> Answer[Draft | Refusal]:
+    runtime = core.runtime
+    async with core.visit(caller) as visit:
+        detail = {"audience": audience, "target": target}
+        if refused := await visit.refuse_unless_admin("broadcast.draft", detail):
+            return visit.answer(refused)
         if audience not in AUDIENCES or (
             (audience == "agency" and not runtime.has_agency(target))
             or (audience == "task" and not (_is_number(target) and runtime.has_task(int(target))))
         ):
-            return BroadcastProblem.UNKNOWN_AUDIENCE
+            return visit.answer(Refusal.of(Why.UNKNOWN_AUDIENCE))
         if not text.strip():
-            return BroadcastProblem.EMPTY
-        recipients = await _recipients(uow, runtime, audience, target)
+            return visit.answer(Refusal.of(Why.EMPTY_MESSAGE))
+        recipients = await _recipients(visit.uow, runtime, audience, target)
         if not recipients:
-            return BroadcastProblem.NOBODY
-        draft_id = await uow.broadcasts.add(
-            by=actor,
-            chat_id=chat_id,
+            return visit.answer(Refusal.of(Why.NOBODY_TO_TELL))
+        draft_id = await visit.uow.broadcasts.add(
+            by=caller.user_id or 0,
+            chat_id=caller.chat_id or 0,
             audience=audience,
             target=target,
             text=storable(text),
-            now=now,
+            now=visit.now,
         )
-        return Draft(draft_id, audience, target, len(recipients))
+        return visit.answer(Draft(draft_id, audience, target, len(recipients)))
 
 
 async def confirm_broadcast(
-    db: Database,
-    clock: Clock,
-    runtime: PlanRuntime,
-    *,
-    actor: int,
-    configured: tuple[int, ...],
-    broadcast_id: int,
-    send: bool,
-) -> int | BroadcastProblem | NotAdmin:
+    core: Core, caller: Caller, *, broadcast_id: int, send: bool
+) -> Answer[int | Refusal]:
     """Send the draft (returns the number of copies planned) or drop it (returns 0)."""
-    now = clock.now()
-    async with db.unit_of_work() as uow:
-        if not await check_admin(
-            uow,
-            actor=actor,
-            configured=configured,
-            action="broadcast.confirm",
-            now=now,
-            detail={"broadcast": broadcast_id, "send": send},
-        ):
-            return NotAdmin("broadcast.confirm")
+    async with core.visit(caller) as visit:
+        detail = {"broadcast": broadcast_id, "send": send}
+        if refused := await visit.refuse_unless_admin("broadcast.confirm", detail):
+            return visit.answer(refused)
+        uow, now = visit.uow, visit.now
         draft = await uow.broadcasts.get(broadcast_id)
         if draft is None:
-            return BroadcastProblem.NOT_FOUND
+            return visit.answer(Refusal.of(Why.NO_SUCH_BROADCAST))
         if not await uow.broadcasts.move(
             broadcast_id, "draft", "sending" if send else "cancelled", now
         ):
-            return BroadcastProblem.ALREADY_DONE
+            return visit.answer(Refusal.of(Why.ALREADY_DECIDED))
         planned = 0
         if send:
-            chats = await _recipients(uow, runtime, draft.audience, draft.target)
+            chats = await _recipients(uow, core.runtime, draft.audience, draft.target)
             planned = await uow.outbox.enqueue(
                 [
                     NewMessage(
                         chat_id=chat,
                         control_point=broadcast_point(broadcast_id),
                         slot="message",
-                        kind=BROADCAST,
+                        kind=MessageKind.BROADCAST,
                         due_at=now,
                         payload={"broadcast": broadcast_id, "body": draft.text},
                     )
@@ -157,13 +119,9 @@ async def confirm_broadcast(
                 ],
                 now,
             )
-        await uow.audit.record(
-            at=now,
-            user_id=actor,
-            chat_id=draft.chat_id,
-            action="broadcast.send" if send else "broadcast.cancel",
-            allowed=True,
-            detail={
+        await visit.record(
+            "broadcast.send" if send else "broadcast.cancel",
+            {
                 "broadcast": broadcast_id,
                 "audience": draft.audience,
                 "target": draft.target,
@@ -172,14 +130,14 @@ async def confirm_broadcast(
                 "copies": planned,
             },
         )
-        return planned
+        return visit.answer(planned)
 
 
-async def report_finished_broadcasts(db: Database, clock: Clock) -> int:
+async def report_finished_broadcasts(core: Core) -> int:
     """Plan a delivery report for each broadcast whose every copy has an outcome."""
-    now = clock.now()
+    now = core.clock.now()
     reported = 0
-    async with db.unit_of_work() as uow:
+    async with core.db.unit_of_work() as uow:
         for draft in await uow.broadcasts.sending():
             counts = await uow.broadcasts.delivery_counts(broadcast_point(draft.id))
             if any(state not in FINAL_STATES for state in counts):
@@ -192,7 +150,7 @@ async def report_finished_broadcasts(db: Database, clock: Clock) -> int:
                         chat_id=draft.chat_id,
                         control_point=broadcast_point(draft.id),
                         slot="report",
-                        kind=BROADCAST_REPORT,
+                        kind=MessageKind.BROADCAST_REPORT,
                         due_at=now,
                         payload={
                             "broadcast": draft.id,

@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from scheduler.clock import Clock
+from scheduler.participants import Caller
 from scheduler.plan.serialize import dump_plan
-from scheduler.plan_runtime import PlanHolder, RuntimeFactory
-from scheduler.storage.unit_of_work import Database
-from scheduler.usecases.administration import NotAdmin, check_admin
+from scheduler.refusals import Refusal
+from scheduler.usecases.core import Answer, Core
 
 
 @dataclass(frozen=True)
@@ -27,29 +26,15 @@ class CalendarChanged:
 
 
 async def set_calendar_day(
-    db: Database,
-    clock: Clock,
-    holder: PlanHolder,
-    factory: RuntimeFactory,
-    *,
-    actor: int,
-    configured: tuple[int, ...],
-    day: dt.date,
-    working: bool | None,
-    note: str = "",
-) -> CalendarChanged | NotAdmin:
+    core: Core, caller: Caller, *, day: dt.date, working: bool | None, note: str = ""
+) -> Answer[CalendarChanged | Refusal]:
     """Mark ``day`` worked (True), off (False), or back to the official calendar (None)."""
-    now = clock.now()
-    async with db.unit_of_work() as uow:
-        if not await check_admin(
-            uow,
-            actor=actor,
-            configured=configured,
-            action="calendar.change",
-            now=now,
-            detail={"day": day.isoformat(), "working": working},
-        ):
-            return NotAdmin("calendar.change")
+    holder = core.plans
+    async with core.visit(caller) as visit:
+        detail = {"day": day.isoformat(), "working": working}
+        if refused := await visit.refuse_unless_admin("calendar.change", detail):
+            return visit.answer(refused)
+        uow, now = visit.uow, visit.now
         before = await uow.calendar.get(day)
         if working is None:
             await uow.calendar.clear(day)
@@ -59,21 +44,18 @@ async def set_calendar_day(
             document=dump_plan(holder.current.plan),
             source="calendar",
             now=now,
-            by=actor,
+            by=caller.user_id,
             summary=f"{day.isoformat()}: {before} -> {working}",
         )
         working_days, days_off = await uow.calendar.overrides()
-        await uow.audit.record(
-            at=now,
-            user_id=actor,
-            chat_id=None,
-            action="calendar.change",
-            allowed=True,
-            detail={"day": day.isoformat(), "before": before, "after": working, "note": note},
+        await visit.record(
+            "calendar.change",
+            {"day": day.isoformat(), "before": before, "after": working, "note": note},
         )
+    # Only a committed change is followed, and the points are expanded outside the transaction.
     old = holder.current
-    new = factory.build(old.plan, working_days, days_off)
+    new = core.factory.build(old.plan, working_days, days_off)
     before_dates = {p.id: p.effective for p in old.points}
     moved = sum(1 for p in new.points if before_dates.get(p.id, p.effective) != p.effective)
     holder.replace(new, version)
-    return CalendarChanged(day, before, working, moved)
+    return visit.answer(CalendarChanged(day, before, working, moved))

@@ -1,13 +1,12 @@
-"""Recording who writes to the bot, and their language."""
+"""Recording who writes to the bot and where, and the language each of them chose."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
 
-from scheduler.clock import Clock
-from scheduler.contacts import ChatInfo, LanguagePrefs, UserInfo
-from scheduler.storage.unit_of_work import Database
+from scheduler.participants import Caller, LanguagePrefs
+from scheduler.storage.unit_of_work import UnitOfWork
 
 
 class ContactMemory:
@@ -37,44 +36,20 @@ class ContactMemory:
         self._seen.pop(key, None)
 
 
-async def record_contact(
-    db: Database,
-    clock: Clock,
-    user: UserInfo | None,
-    chat: ChatInfo | None,
-    memory: ContactMemory | None = None,
-    *,
-    force: bool = False,
-) -> LanguagePrefs:
-    """Store (or refresh) the user and the chat, and return their language choices."""
-    now = clock.now()
-    memory = memory or ContactMemory(refresh=dt.timedelta(0))
-    write_user = user is not None and (force or not memory.unchanged(("u", user.id), user, now))
-    write_chat = chat is not None and (force or not memory.unchanged(("c", chat.id), chat, now))
-    async with db.unit_of_work() as uow:
-        if write_user and user is not None:
-            await uow.contacts.save_user(user, now)
-        if write_chat and chat is not None:
-            await uow.contacts.save_chat(chat, now)
-        prefs = await uow.contacts.language_prefs(
-            user.id if user else None, chat.id if chat else None
-        )
-    if write_user and user is not None:
-        memory.remember(("u", user.id), user, now)
-    if write_chat and chat is not None:
-        memory.remember(("c", chat.id), chat, now)
-    return prefs
+async def save_contact(
+    uow: UnitOfWork, caller: Caller, memory: ContactMemory, now: dt.datetime
+) -> tuple[LanguagePrefs, list[tuple[object, object]]]:
+    """Write the caller's user and chat where they changed; their languages, and what was written.
 
-
-async def choose_language(
-    db: Database, clock: Clock, *, user: UserInfo, chat: ChatInfo, language: str
-) -> None:
-    """Remember the language: a group's for the group, a private chat's for the user."""
-    now = clock.now()
-    async with db.unit_of_work() as uow:
+    The caller remembers what was written once the transaction has committed.
+    """
+    written: list[tuple[object, object]] = []
+    user, chat = caller.user, caller.chat
+    if user is not None and (caller.returning or not memory.unchanged(("u", user.id), user, now)):
         await uow.contacts.save_user(user, now)
+        written.append((("u", user.id), user))
+    if chat is not None and (caller.returning or not memory.unchanged(("c", chat.id), chat, now)):
         await uow.contacts.save_chat(chat, now)
-        if chat.is_group:
-            await uow.contacts.set_chat_language(chat.id, language)
-        else:
-            await uow.contacts.set_user_language(user.id, language)
+        written.append((("c", chat.id), chat))
+    prefs = await uow.contacts.language_prefs(caller.user_id, caller.chat_id)
+    return prefs, written

@@ -12,10 +12,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from scheduler.clock import Clock
-from scheduler.contacts import UserInfo
-from scheduler.storage.unit_of_work import Database
-from scheduler.usecases.administration import check_admin
+from scheduler.participants import Caller
+from scheduler.refusals import Refusal, Why
+from scheduler.usecases.core import Answer, Core, unknown_agency
 
 ROLES = ("coordinator", "officer")
 TOKEN_BYTES = 24
@@ -40,52 +39,32 @@ class NewInvite:
     expires_at: dt.datetime
 
 
-class InviteRefusal(enum.StrEnum):
-    NOT_ADMIN = "not_admin"
-    UNKNOWN_AGENCY = "unknown_agency"
-    UNKNOWN_ROLE = "unknown_role"
-
-
 async def create_invite(
-    db: Database,
-    clock: Clock,
+    core: Core,
+    caller: Caller,
     *,
-    admin_id: int,
-    admins: tuple[int, ...],
-    agencies: list[str],
     agency: str,
     role: str,
     ttl: dt.timedelta = DEFAULT_TTL,
     max_uses: int = 1,
-) -> NewInvite | InviteRefusal:
+) -> Answer[NewInvite | Refusal]:
     """An invitation for ``agency``; refused (and recorded) unless an administrator asks."""
-    now = clock.now()
-    refusal = None
-    if agency not in agencies:
-        refusal = InviteRefusal.UNKNOWN_AGENCY
-    elif role not in ROLES:
-        refusal = InviteRefusal.UNKNOWN_ROLE
-    async with db.unit_of_work() as uow:
+    codes = core.runtime.plan.agency_codes()
+    async with core.visit(caller) as visit:
         detail = {"agency": agency, "role": role}
-        if not await check_admin(
-            uow, actor=admin_id, configured=admins, action="invite.create", now=now, detail=detail
-        ):
-            return InviteRefusal.NOT_ADMIN
-        if refusal is not None:
-            return refusal
+        if refused := await visit.refuse_unless_admin("invite.create", detail):
+            return visit.answer(refused)
+        if agency not in codes:
+            return visit.answer(unknown_agency(core.runtime, agency))
+        if role not in ROLES:
+            return visit.answer(Refusal.of(Why.UNKNOWN_ROLE, role=role, roles=", ".join(ROLES)))
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        invite_id = await uow.members.add_invite(
-            hash_token(token), agency, role, admin_id, now, now + ttl, max_uses
+        now, admin = visit.now, caller.user_id or 0
+        invite_id = await visit.uow.members.add_invite(
+            hash_token(token), agency, role, admin, now, now + ttl, max_uses
         )
-        await uow.audit.record(
-            at=now,
-            user_id=admin_id,
-            chat_id=None,
-            action="invite.create",
-            allowed=True,
-            detail={"invite": invite_id, "agency": agency, "role": role, "max_uses": max_uses},
-        )
-        return NewInvite(token, invite_id, agency, role, now + ttl)
+        await visit.record("invite.create", {"invite": invite_id, **detail, "max_uses": max_uses})
+        return visit.answer(NewInvite(token, invite_id, agency, role, now + ttl))
 
 
 class JoinProblem(enum.StrEnum):
@@ -106,12 +85,12 @@ class JoinResult:
         return self.problem is None
 
 
-async def redeem_invite(db: Database, clock: Clock, *, token: str, user: UserInfo) -> JoinResult:
-    """Make the user a member by the invite; a bad token is refused and recorded."""
-    now = clock.now()
-    async with db.unit_of_work() as uow:
-        await uow.contacts.save_user(user, now)
-        invite = await uow.members.find_invite(hash_token(token))
+async def redeem_invite(core: Core, caller: Caller, *, token: str) -> Answer[JoinResult]:
+    """Make the caller a member by the invite; a bad token is refused and recorded."""
+    async with core.visit(caller) as visit:
+        uow, now = visit.uow, visit.now
+        user = caller.user
+        invite = await uow.members.find_invite(hash_token(token)) if user else None
         problem: JoinProblem | None = None
         if invite is None:
             problem = JoinProblem.UNKNOWN
@@ -122,23 +101,11 @@ async def redeem_invite(db: Database, clock: Clock, *, token: str, user: UserInf
         elif invite.uses >= invite.max_uses or not await uow.members.use_invite(invite.id):
             problem = JoinProblem.USED
         detail = {"invite": invite.id if invite else None, "problem": problem}
-        if problem is not None or invite is None:
-            await uow.audit.record(
-                at=now,
-                user_id=user.id,
-                chat_id=None,
-                action="invite.redeem",
-                allowed=False,
-                detail=detail,
-            )
-            return JoinResult(problem=problem or JoinProblem.UNKNOWN)
+        if problem is not None or invite is None or user is None:
+            await visit.record("invite.redeem", detail, allowed=False)
+            return visit.answer(JoinResult(problem=problem or JoinProblem.UNKNOWN))
         await uow.members.add(user.id, invite.agency, invite.role, now, invite.created_by)
-        await uow.audit.record(
-            at=now,
-            user_id=user.id,
-            chat_id=None,
-            action="invite.redeem",
-            allowed=True,
-            detail={**detail, "agency": invite.agency, "role": invite.role},
+        await visit.record(
+            "invite.redeem", {**detail, "agency": invite.agency, "role": invite.role}
         )
-        return JoinResult(agency=invite.agency, role=invite.role)
+        return visit.answer(JoinResult(agency=invite.agency, role=invite.role))

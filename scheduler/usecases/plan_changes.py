@@ -17,18 +17,20 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from scheduler.clock import Clock
-from scheduler.delivery.outbox import NewMessage
+from scheduler.participants import Caller
 from scheduler.plan.diff import TaskChange, diff_plans, point_moves
 from scheduler.plan.edits import EditError, change_agencies, change_deadline, change_reports
 from scheduler.plan.model import Plan
 from scheduler.plan.serialize import dump_plan
 from scheduler.plan.validation import PlanError, parse_plan
-from scheduler.plan_runtime import PlanHolder, RuntimeFactory
-from scheduler.storage.subscriptions_repo import AGENCY
+from scheduler.plan_runtime import PlanHolder, PlanRuntime, RuntimeFactory
+from scheduler.refusals import Refusal
+from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.unit_of_work import Database, UnitOfWork
-from scheduler.usecases.administration import NotAdmin, admin_only, check_admin
+from scheduler.usecases.core import Answer, Core, Visit
+from scheduler.vocabulary.messages import MessageKind
+from scheduler.vocabulary.subscriptions import Follow
 
-PLAN_CHANGE = "plan_change"
 # A plan file is small: the 2015–2016 plan is about 60 KB; far more is surely a mistake.
 MAX_PLAN_BYTES = 2 * 1024 * 1024
 
@@ -76,47 +78,40 @@ class PlanChanged:
 
 
 async def _put_in_force(
-    db: Database,
-    clock: Clock,
-    holder: PlanHolder,
-    *,
-    actor: int,
-    new_plan: Plan,
-    source: str,
-) -> PlanChanged:
-    """Put ``new_plan`` in force and tell exactly the agencies it touches.
+    visit: Visit, *, new_plan: Plan, source: str
+) -> tuple[PlanChanged, PlanRuntime]:
+    """Record ``new_plan`` as the version in force and tell exactly the agencies it touches.
 
-    The callers have checked that ``actor`` is an administrator.
+    The callers have checked the caller's right to change the plan. The new runtime is
+    returned for the caller to follow once the transaction has committed.
     """
-    now = clock.now()
+    uow, now, holder = visit.uow, visit.now, visit.core.plans
     old = holder.current
     new = old.with_plan(new_plan)
     changes = diff_plans(old.plan, new.plan, old.points, new.points)
     moves = point_moves(old.points, new.points)
-    async with db.unit_of_work() as uow:
-        summary = json.dumps([c.to_json() for c in changes], ensure_ascii=False)
-        version = await uow.plan_versions.add(
-            document=dump_plan(new_plan), source=source, now=now, by=actor, summary=summary
-        )
-        await uow.statuses.move_points(moves)
-        chats = await _notify(uow, now, version, changes)
-        await uow.audit.record(
-            at=now,
-            user_id=actor,
-            chat_id=None,
-            action="plan.change",
-            allowed=True,
-            detail={
-                "version": version,
-                "before": holder.version,
-                "after": version,
-                "source": source,
-                "changes": [c.to_json() for c in changes],
-                "moved_points": moves,
-            },
-        )
-    holder.replace(new, version)
-    return PlanChanged(version, tuple(changes), chats, len(moves))
+    summary = json.dumps([c.to_json() for c in changes], ensure_ascii=False)
+    version = await uow.plan_versions.add(
+        document=dump_plan(new_plan),
+        source=source,
+        now=now,
+        by=visit.caller.user_id,
+        summary=summary,
+    )
+    await uow.statuses.move_points(moves)
+    chats = await _notify(uow, now, version, changes)
+    await visit.record(
+        "plan.change",
+        {
+            "version": version,
+            "before": holder.version,
+            "after": version,
+            "source": source,
+            "changes": [c.to_json() for c in changes],
+            "moved_points": moves,
+        },
+    )
+    return PlanChanged(version, tuple(changes), chats, len(moves)), new
 
 
 async def _notify(
@@ -131,8 +126,8 @@ async def _notify(
     per_chat: dict[int, dict[int, TaskChange]] = defaultdict(dict)
     for sub in followers:
         for change in changes:
-            if (sub.kind == AGENCY and sub.target in change.concerns) or (
-                sub.kind != AGENCY and sub.target == str(change.task)
+            if (sub.kind == Follow.AGENCY and sub.target in change.concerns) or (
+                sub.kind != Follow.AGENCY and sub.target == str(change.task)
             ):
                 per_chat[sub.chat_id][change.task] = change
     messages = [
@@ -140,7 +135,7 @@ async def _notify(
             chat_id=chat_id,
             control_point=f"plan:{version}",
             slot="change",
-            kind=PLAN_CHANGE,
+            kind=MessageKind.PLAN_CHANGE,
             due_at=now,
             payload={
                 "version": version,
@@ -153,11 +148,13 @@ async def _notify(
     return len(messages)
 
 
-async def acknowledge_change(
-    db: Database, clock: Clock, *, version: int, chat_id: int, user_id: int
-) -> bool:
-    async with db.unit_of_work() as uow:
-        return await uow.plan_versions.acknowledge(version, chat_id, user_id, clock.now())
+async def acknowledge_change(core: Core, caller: Caller, *, version: int) -> Answer[bool]:
+    """Record that someone in the chat read the change; False when they had already."""
+    async with core.visit(caller) as visit:
+        fresh = await visit.uow.plan_versions.acknowledge(
+            version, caller.chat_id or 0, caller.user_id or 0, visit.now
+        )
+        return visit.answer(fresh)
 
 
 @dataclass(frozen=True)
@@ -167,22 +164,19 @@ class ChangeAcks:
     acknowledged: tuple[tuple[int, int, dt.datetime], ...]
 
 
-async def change_acknowledgements(
-    db: Database, clock: Clock, *, actor: int, configured: tuple[int, ...]
-) -> ChangeAcks | NotAdmin:
+async def change_acknowledgements(core: Core, caller: Caller) -> Answer[ChangeAcks | Refusal]:
     """Who was told of the latest administrator's change, and who acknowledged it."""
-    async with db.unit_of_work() as uow:
-        if not await check_admin(
-            uow, actor=actor, configured=configured, action="plan.acks", now=clock.now()
-        ):
-            return NotAdmin("plan.acks")
-        point = await uow.outbox.latest_point_of_kind(PLAN_CHANGE)
+    async with core.visit(caller) as visit:
+        if refused := await visit.refuse_unless_admin("plan.acks"):
+            return visit.answer(refused)
+        uow = visit.uow
+        point = await uow.outbox.latest_point_of_kind(MessageKind.PLAN_CHANGE)
         if point is None:
-            return ChangeAcks(None, (), ())
+            return visit.answer(ChangeAcks(None, (), ()))
         chats = await uow.outbox.chats_of(point)
         number = int(point.split(":", 1)[1])
         acks = await uow.plan_versions.acknowledgements(number)
-    return ChangeAcks(number, tuple(chats), tuple(acks))
+        return visit.answer(ChangeAcks(number, tuple(chats), tuple(acks)))
 
 
 EDITS = {"deadline": change_deadline, "reports": change_reports, "agencies": change_agencies}
@@ -196,66 +190,48 @@ class Rejected:
 
 
 async def edit_task(
-    db: Database,
-    clock: Clock,
-    holder: PlanHolder,
-    *,
-    actor: int,
-    configured: tuple[int, ...],
-    field: str,
-    task: int,
-    value: str,
-) -> PlanChanged | Rejected | NotAdmin:
+    core: Core, caller: Caller, *, field: str, task: int, value: str
+) -> Answer[PlanChanged | Rejected | Refusal]:
     """Change one task's deadline, reporting dates or agencies, and put the result in force."""
-    refused = await admin_only(
-        db,
-        clock,
-        actor=actor,
-        configured=configured,
-        action="plan.edit",
-        detail={"field": field, "task": task, "value": value},
-    )
-    if refused is not None:
-        return refused
-    try:
-        new_plan = EDITS[field](holder.current.plan, task, value)
-    except EditError as exc:
-        return Rejected(tuple(exc.problems))
-    return await _put_in_force(db, clock, holder, actor=actor, new_plan=new_plan, source="edit")
+    async with core.visit(caller) as visit:
+        detail = {"field": field, "task": task, "value": value}
+        if refused := await visit.refuse_unless_admin("plan.edit", detail):
+            return visit.answer(refused)
+        try:
+            new_plan = EDITS[field](core.plans.current.plan, task, value)
+        except EditError as exc:
+            return visit.answer(Rejected(tuple(exc.problems)))
+        changed, runtime = await _put_in_force(visit, new_plan=new_plan, source="edit")
+    core.plans.replace(runtime, changed.version)
+    return visit.answer(changed)
 
 
 async def upload_plan(
-    db: Database,
-    clock: Clock,
-    holder: PlanHolder,
+    core: Core,
+    caller: Caller,
     *,
-    actor: int,
-    configured: tuple[int, ...],
     fetch: Callable[[], Awaitable[bytes]],
     name: str,
     size: int,
-) -> PlanChanged | Rejected | NotAdmin:
+) -> Answer[PlanChanged | Rejected | Refusal]:
     """Put an uploaded plan file in force if it is valid; otherwise keep the running plan.
 
-    The file is fetched only once the sender is known to be an administrator.
+    The file is fetched only once the sender is known to be an administrator, and outside
+    any transaction, since a download may take a while.
     """
-    refused = await admin_only(
-        db,
-        clock,
-        actor=actor,
-        configured=configured,
-        action="plan.upload",
-        detail={"file": name, "bytes": size},
-    )
+    async with core.visit(caller) as visit:
+        refused = await visit.refuse_unless_admin("plan.upload", {"file": name, "bytes": size})
     if refused is not None:
-        return refused
+        return visit.answer(refused)
     if size > MAX_PLAN_BYTES:
-        return Rejected(
-            (f"{name}: the file has {size} bytes; a plan file may have at most {MAX_PLAN_BYTES}",)
-        )
+        too_big = f"{name}: the file has {size} bytes; a plan file may have at most"
+        return visit.answer(Rejected((f"{too_big} {MAX_PLAN_BYTES}",)))
     raw = await fetch()
     try:
         new_plan = parse_plan(raw, source=name)
     except PlanError as exc:
-        return Rejected(tuple(str(p) for p in exc.problems))
-    return await _put_in_force(db, clock, holder, actor=actor, new_plan=new_plan, source="upload")
+        return visit.answer(Rejected(tuple(str(p) for p in exc.problems)))
+    async with core.visit(caller) as visit:
+        changed, runtime = await _put_in_force(visit, new_plan=new_plan, source="upload")
+    core.plans.replace(runtime, changed.version)
+    return visit.answer(changed)

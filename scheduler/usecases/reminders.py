@@ -1,18 +1,20 @@
-"""Preparing a planned message for sending: its facts as of now, and the reader's language."""
+"""The reminder engine's use cases: the tick that plans what is due, and preparing one message.
+
+A planned message is rendered when it is sent: its facts as of now (for the kinds about a
+control point; None when it needs sending no more) and its chat's languages.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scheduler.clock import Clock
-from scheduler.contacts import LanguagePrefs
-from scheduler.delivery.outbox import OutboxItem
-from scheduler.plan_runtime import PlanRuntime
+from scheduler.participants import LanguagePrefs
 from scheduler.reminders.facts import ReminderFacts, reminder_facts
 from scheduler.reminders.planner import TickResult, tick
-from scheduler.storage.unit_of_work import Database
-
-REMINDER_KINDS = ("reminder", "overdue", "escalation")
+from scheduler.storage.outbox_repo import OutboxItem
+from scheduler.usecases.administration import all_admins
+from scheduler.usecases.core import Core
+from scheduler.vocabulary.messages import MESSAGE_KINDS
 
 
 @dataclass(frozen=True)
@@ -21,20 +23,21 @@ class Prepared:
     language: LanguagePrefs
 
 
-async def prepare(db: Database, clock: Clock, runtime: PlanRuntime, item: OutboxItem) -> Prepared:
+async def prepare(core: Core, item: OutboxItem) -> Prepared:
     """The facts of a reminder (None when it is no longer needed) and its chat's language."""
-    async with db.unit_of_work() as uow:
+    runtime = core.runtime
+    async with core.db.unit_of_work() as uow:
         # A group speaks its own language; a private chat its user's.
         user = item.chat_id if item.chat_id > 0 else None
         prefs = await uow.contacts.language_prefs(user, item.chat_id)
         facts = None
-        if item.kind in REMINDER_KINDS:
-            facts = await reminder_facts(uow, item, runtime.schedule, runtime.today(clock.now()))
+        if MESSAGE_KINDS[item.kind].about_point:
+            today = runtime.today(core.clock.now())
+            facts = await reminder_facts(uow, item, runtime.schedule, today)
     return Prepared(facts, prefs)
 
 
-async def plan_due_reminders(
-    db: Database, clock: Clock, runtime: PlanRuntime, admins: tuple[int, ...]
-) -> TickResult:
+async def plan_due_reminders(core: Core) -> TickResult:
     """The scheduled tick: plan everything that has come due into the outbox."""
-    return await tick(db, clock, runtime.schedule, admins)
+    admins = await all_admins(core)
+    return await tick(core.db, core.clock, core.runtime.schedule, admins)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from scheduler.clock import Clock
-from scheduler.contacts import ChatInfo, UserInfo
-from scheduler.plan_runtime import PlanRuntime
-from scheduler.storage.subscriptions_repo import AGENCY, TASK, Subscription
-from scheduler.storage.unit_of_work import Database
+from scheduler.participants import Caller
+from scheduler.storage.members_repo import Member
+from scheduler.storage.subscriptions_repo import Subscription
+from scheduler.usecases.core import Answer, Core
+from scheduler.vocabulary.subscriptions import Follow
 
 
 class SubscribeResult(enum.StrEnum):
@@ -28,53 +28,42 @@ class Target:
 
 
 async def change_subscription(
-    db: Database,
-    clock: Clock,
-    runtime: PlanRuntime,
-    *,
-    user: UserInfo,
-    chat: ChatInfo,
-    target: Target,
-    subscribe: bool,
-    is_group_admin: bool,
-) -> SubscribeResult:
-    """Subscribe or unsubscribe ``chat``, if ``user`` may.
+    core: Core, caller: Caller, *, target: Target, subscribe: bool, is_group_admin: bool
+) -> Answer[SubscribeResult]:
+    """Subscribe or unsubscribe the caller's chat, if the caller may.
 
     An agency's reminders are for its members only; a task's are open to anyone, since
     the plan itself is public. In a group, only the group's administrators decide.
     """
-    now = clock.now()
-    if target.kind == AGENCY and not runtime.has_agency(target.value):
-        return SubscribeResult.UNKNOWN_TARGET
-    if target.kind == TASK and not (
-        _is_number(target.value) and runtime.has_task(int(target.value))
-    ):
-        return SubscribeResult.UNKNOWN_TARGET
-    async with db.unit_of_work() as uow:
-        await uow.contacts.save_user(user, now)
-        await uow.contacts.save_chat(chat, now)
+    runtime = core.runtime
+    async with core.visit(caller) as visit:
+        chat, user = caller.chat, caller.user
+        if chat is None or user is None:
+            return visit.answer(SubscribeResult.UNKNOWN_TARGET)
+        if (target.kind == Follow.AGENCY and not runtime.has_agency(target.value)) or (
+            target.kind == Follow.TASK
+            and not (_is_number(target.value) and runtime.has_task(int(target.value)))
+        ):
+            return visit.answer(SubscribeResult.UNKNOWN_TARGET)
         refusal: SubscribeResult | None = None
         if chat.is_group and not is_group_admin:
             refusal = SubscribeResult.NOT_GROUP_ADMIN
-        elif subscribe and target.kind == AGENCY:
-            agencies = {m.agency for m in await uow.members.of_user(user.id)}
+        elif subscribe and target.kind == Follow.AGENCY:
+            agencies = {m.agency for m in await visit.uow.members.of_user(user.id)}
             if target.value not in agencies:
                 refusal = SubscribeResult.NOT_MEMBER
         if refusal is not None:
-            await uow.audit.record(
-                at=now,
-                user_id=user.id,
-                chat_id=chat.id,
-                action="subscription.change",
-                allowed=False,
-                detail={"kind": target.kind, "target": target.value, "reason": refusal},
-            )
-            return refusal
+            detail = {"kind": target.kind, "target": target.value, "reason": refusal}
+            await visit.record("subscription.change", detail, allowed=False)
+            return visit.answer(refusal)
+        subs = visit.uow.subscriptions
         if subscribe:
-            await uow.subscriptions.subscribe(chat.id, target.kind, target.value, now, user.id)
-            return SubscribeResult.SUBSCRIBED
-        left = await uow.subscriptions.unsubscribe(chat.id, target.kind, target.value)
-        return SubscribeResult.UNSUBSCRIBED if left else SubscribeResult.NOT_SUBSCRIBED
+            await subs.subscribe(chat.id, target.kind, target.value, visit.now, user.id)
+            return visit.answer(SubscribeResult.SUBSCRIBED)
+        left = await subs.unsubscribe(chat.id, target.kind, target.value)
+        return visit.answer(
+            SubscribeResult.UNSUBSCRIBED if left else SubscribeResult.NOT_SUBSCRIBED
+        )
 
 
 def _is_number(text: str) -> bool:
@@ -82,11 +71,13 @@ def _is_number(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-async def chat_subscriptions(db: Database, chat_id: int) -> list[Subscription]:
-    async with db.unit_of_work() as uow:
-        return await uow.subscriptions.of_chat(chat_id)
+async def chat_subscriptions(core: Core, caller: Caller) -> Answer[list[Subscription]]:
+    """What the caller's chat follows."""
+    async with core.visit(caller) as visit:
+        return visit.answer(await visit.uow.subscriptions.of_chat(caller.chat_id or 0))
 
 
-async def memberships(db: Database, user_id: int) -> list[tuple[str, str]]:
-    async with db.unit_of_work() as uow:
-        return [(m.agency, m.role) for m in await uow.members.of_user(user_id)]
+async def memberships(core: Core, caller: Caller) -> Answer[list[Member]]:
+    """The agencies the caller is a member of, with their roles."""
+    async with core.visit(caller) as visit:
+        return visit.answer(await visit.uow.members.of_user(caller.user_id or 0))

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from scheduler.delivery.outbox import NewMessage, OutboxItem
-from scheduler.delivery.outcomes import Outcome, Rendered, Sent
+from scheduler.delivery.outcomes import Outcome, Sent
+from scheduler.presentation import Rendered
+from scheduler.storage.outbox_repo import NewMessage, OutboxItem
 from scheduler.storage.tables import OutboxRow
 from scheduler.storage.unit_of_work import Database
+from scheduler.vocabulary.messages import MessageKind
 
 START = dt.datetime(2025, 3, 3, 4, 0, tzinfo=dt.UTC)
 
@@ -78,7 +80,7 @@ def message(chat_id: int, point: str = "T1/1", slot: str = "0", **payload: str) 
         chat_id=chat_id,
         control_point=point,
         slot=slot,
-        kind="reminder",
+        kind=MessageKind.REMINDER,
         due_at=START,
         payload=payload,
     )

@@ -15,11 +15,11 @@ import pytest
 
 from bot.delivery.telegram_sender import TelegramSender
 from scheduler.clock import SystemClock
-from scheduler.delivery.outbox import FAILED, SENT, NewMessage, OutboxItem
-from scheduler.delivery.outcomes import Rendered
 from scheduler.delivery.ratelimit import RateLimiter
 from scheduler.delivery.retry import RetryPolicy
 from scheduler.delivery.worker import DeliveryWorker
+from scheduler.presentation import Rendered
+from scheduler.storage.outbox_repo import NewMessage, OutboxItem, OutboxState
 from scheduler.storage.unit_of_work import Database
 from tests.delivery.botapi_support import bot_on_server
 from tests.delivery.rows import active_subscribers, outbox_rows
@@ -110,8 +110,8 @@ async def test_a_wave_with_faults_reaches_everyone_once(
             assert server.sent_messages(chat) == []
 
         rows = await outbox_rows(db)
-        assert {r.chat_id for r in rows if r.state == FAILED} == {*BLOCKED, KICKED}
-        assert {r.state for r in rows} == {SENT, FAILED, "cancelled"}
+        assert {r.chat_id for r in rows if r.state == OutboxState.FAILED} == {*BLOCKED, KICKED}
+        assert {r.state for r in rows} == {OutboxState.SENT, OutboxState.FAILED, "cancelled"}
         assert [r.chat_id for r in rows if r.state == "cancelled"] == [KICKED]
         assert sorted(r.control_point for r in rows if r.chat_id == new_id) == sorted(POINTS)
         assert await active_subscribers(db) == {*reachable, -701, -702, new_id}

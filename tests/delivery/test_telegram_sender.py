@@ -11,14 +11,13 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.delivery.telegram_sender import TelegramSender, retry_after_seconds, scrub
 from scheduler.delivery.outcomes import (
     Blocked,
-    Button,
     Migrated,
     Rejected,
-    Rendered,
     RetryAfter,
     Sent,
     Transient,
 )
+from scheduler.presentation import Button, Rendered
 from tests.delivery.botapi_support import TOKEN, bot_on_server
 
 USER = 5001

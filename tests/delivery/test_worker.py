@@ -8,18 +8,18 @@ from dataclasses import replace
 import pytest
 
 from scheduler.clock import FakeClock
-from scheduler.delivery.outbox import CANCELLED, FAILED, PENDING, SENT, OutboxItem
 from scheduler.delivery.outcomes import (
     Blocked,
     Migrated,
     Rejected,
-    Rendered,
     RetryAfter,
     Transient,
 )
 from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.delivery.retry import RetryPolicy
 from scheduler.delivery.worker import DeliveryWorker
+from scheduler.presentation import Rendered
+from scheduler.storage.outbox_repo import OutboxItem, OutboxState
 from scheduler.storage.unit_of_work import Database
 from tests.delivery.fakes import START, FakeTime, ScriptedSender, enqueue, message, render_text
 from tests.delivery.rows import active_subscribers, outbox_row, outbox_rows
@@ -68,7 +68,7 @@ async def test_sends_each_due_row_once_and_marks_it_sent(db: Database) -> None:
     assert s.sender.calls[0].message.text == f"<b>T1/1</b> 0 #{ids[0]}"
     for row_id in ids:
         row = await outbox_row(db, row_id)
-        assert row.state == SENT
+        assert row.state == OutboxState.SENT
         assert row.sent_at == START
         assert row.claimed_by is None
     assert sorted(message_id for _, message_id in s.sent) == [100, 101, 102]
@@ -94,7 +94,7 @@ async def test_a_message_no_longer_needed_is_cancelled_unsent(db: Database) -> N
     ids = await enqueue(db, [message(1), message(2)])
     assert await s.worker.drain_once() == 1
     assert [d.chat_id for d in s.sender.calls] == [1]
-    assert (await outbox_row(db, ids[1])).state == CANCELLED
+    assert (await outbox_row(db, ids[1])).state == OutboxState.CANCELLED
 
 
 async def test_a_chat_that_must_wait_does_not_hold_up_the_others(db: Database) -> None:
@@ -118,13 +118,13 @@ async def test_flood_control_pauses_everything_and_loses_nothing(db: Database) -
     # Nothing went out during the pause Telegram asked for.
     assert all(d.at >= first.at + 7.0 for d in others)
     row = await outbox_row(db, ids[0])
-    assert row.state == PENDING
+    assert row.state == OutboxState.PENDING
     assert row.attempts == 0
     assert row.next_attempt_at == START + dt.timedelta(seconds=7)
     assert s.failed == []
     s.clock.advance(dt.timedelta(seconds=7))
     assert await s.worker.drain_once() == 1
-    assert (await outbox_row(db, ids[0])).state == SENT
+    assert (await outbox_row(db, ids[0])).state == OutboxState.SENT
     assert [d.chat_id for d in s.sender.calls].count(1) == 2
 
 
@@ -136,7 +136,7 @@ async def test_a_long_flood_pause_puts_the_batch_back(db: Database) -> None:
     assert [d.chat_id for d in s.sender.calls] == [1]
     for row_id in ids:
         row = await outbox_row(db, row_id)
-        assert row.state == PENDING
+        assert row.state == OutboxState.PENDING
         assert row.attempts == 0
         assert row.next_attempt_at >= START + dt.timedelta(seconds=59)
 
@@ -148,19 +148,19 @@ async def test_transient_failures_back_off_then_give_up(db: Database) -> None:
     one, two = await enqueue(db, [message(1), message(2)])
     assert await s.worker.drain_once() == 0
     row = await outbox_row(db, one)
-    assert (row.state, row.attempts, row.last_error) == (PENDING, 1, "Bad Gateway")
+    assert (row.state, row.attempts, row.last_error) == (OutboxState.PENDING, 1, "Bad Gateway")
     assert row.next_attempt_at == START + dt.timedelta(seconds=2)
 
     s.clock.advance(dt.timedelta(seconds=2))
     assert await s.worker.drain_once() == 1
-    assert (await outbox_row(db, two)).state == SENT
+    assert (await outbox_row(db, two)).state == OutboxState.SENT
     row = await outbox_row(db, one)
     assert (row.attempts, row.next_attempt_at) == (2, START + dt.timedelta(seconds=6))
 
     s.clock.advance(dt.timedelta(seconds=4))
     assert await s.worker.drain_once() == 0
     row = await outbox_row(db, one)
-    assert (row.state, row.last_error) == (FAILED, "Boom")
+    assert (row.state, row.last_error) == (OutboxState.FAILED, "Boom")
     assert s.failed == [(one, "Boom")]
     s.clock.advance(dt.timedelta(hours=1))
     assert await s.worker.drain_once() == 0
@@ -179,9 +179,12 @@ async def test_a_blocked_chat_is_failed_unsubscribed_and_its_other_rows_cancelle
     assert await s.worker.drain_once() == 1
     assert [d.chat_id for d in s.sender.calls] == [10, 11]
     row = await outbox_row(db, first)
-    assert (row.state, row.last_error) == (FAILED, "Forbidden: bot was blocked by the user")
-    assert (await outbox_row(db, second)).state == CANCELLED
-    assert (await outbox_row(db, other)).state == SENT
+    assert (row.state, row.last_error) == (
+        OutboxState.FAILED,
+        "Forbidden: bot was blocked by the user",
+    )
+    assert (await outbox_row(db, second)).state == OutboxState.CANCELLED
+    assert (await outbox_row(db, other)).state == OutboxState.SENT
     assert await active_subscribers(db) == {11}
     s.clock.advance(dt.timedelta(days=1))
     assert await s.worker.drain_once() == 0
@@ -199,7 +202,7 @@ async def test_a_migrated_group_takes_its_subscriptions_and_rows_along(db: Datab
     assert [d.chat_id for d in s.sender.calls].count(-5) == 1
     for row_id in (first, second):
         row = await outbox_row(db, row_id)
-        assert (row.state, row.chat_id) == (SENT, -1005)
+        assert (row.state, row.chat_id) == (OutboxState.SENT, -1005)
     assert (await outbox_row(db, other)).chat_id == 20
     assert await active_subscribers(db) == {-1005, 20}
     async with db.unit_of_work() as uow:
@@ -214,8 +217,8 @@ async def test_a_migration_does_not_duplicate_what_the_new_chat_already_has(
     old, new = await enqueue(db, [message(-5, "T1/1"), message(-1005, "T1/1")])
     await s.worker.drain_once()
     assert [d.chat_id for d in s.sender.calls].count(-1005) == 1
-    assert (await outbox_row(db, old)).state == CANCELLED
-    assert (await outbox_row(db, new)).state == SENT
+    assert (await outbox_row(db, old)).state == OutboxState.CANCELLED
+    assert (await outbox_row(db, new)).state == OutboxState.SENT
 
 
 async def test_a_rejected_message_fails_at_once(db: Database) -> None:
@@ -224,7 +227,7 @@ async def test_a_rejected_message_fails_at_once(db: Database) -> None:
     (row_id,) = await enqueue(db, [message(1)])
     assert await s.worker.drain_once() == 0
     row = await outbox_row(db, row_id)
-    assert (row.state, row.last_error) == (FAILED, "Bad Request: message is too long")
+    assert (row.state, row.last_error) == (OutboxState.FAILED, "Bad Request: message is too long")
     s.clock.advance(dt.timedelta(hours=1))
     assert await s.worker.drain_once() == 0
     assert len(s.sender.calls) == 1
@@ -244,12 +247,12 @@ async def test_errors_in_render_or_sender_are_retried_and_the_rest_goes_on(
     assert await s.worker.drain_once() == 1
     for row_id, error in ((one, "plan not loaded"), (two, "peer went away")):
         row = await outbox_row(db, row_id)
-        assert (row.state, row.attempts) == (PENDING, 1)
+        assert (row.state, row.attempts) == (OutboxState.PENDING, 1)
         assert error in (row.last_error or "")
-    assert (await outbox_row(db, three)).state == SENT
+    assert (await outbox_row(db, three)).state == OutboxState.SENT
     s.clock.advance(dt.timedelta(seconds=2))
     assert await s.worker.drain_once() == 2
-    assert {r.state for r in await outbox_rows(db)} == {SENT}
+    assert {r.state for r in await outbox_rows(db)} == {OutboxState.SENT}
 
 
 async def test_a_group_over_its_minute_is_put_back_for_later(db: Database) -> None:
@@ -257,7 +260,7 @@ async def test_a_group_over_its_minute_is_put_back_for_later(db: Database) -> No
     ids = await enqueue(db, [message(-7, f"T{n}/1") for n in range(25)])
     assert await s.worker.drain_once() == 20
     waiting = [await outbox_row(db, row_id) for row_id in ids[20:]]
-    assert {(row.state, row.attempts) for row in waiting} == {(PENDING, 0)}
+    assert {(row.state, row.attempts) for row in waiting} == {(OutboxState.PENDING, 0)}
     assert all(row.next_attempt_at > START + dt.timedelta(seconds=30) for row in waiting)
     times = [d.at for d in s.sender.calls]
     assert times[19] - times[0] == pytest.approx(19.0, abs=0.1)

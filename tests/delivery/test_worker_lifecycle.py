@@ -9,12 +9,13 @@ from collections import Counter
 import pytest
 
 from scheduler.clock import FakeClock
-from scheduler.delivery.outbox import PENDING, SENDING, SENT
-from scheduler.delivery.outcomes import Outcome, Rendered
+from scheduler.delivery.outcomes import Outcome
 from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.delivery.worker import DeliveryWorker
+from scheduler.presentation import Rendered
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
+from scheduler.storage.outbox_repo import OutboxState
 from scheduler.storage.unit_of_work import Database, UnitOfWork
 from tests.delivery.fakes import START, FakeTime, ScriptedSender, enqueue, message, render_text
 from tests.delivery.rows import outbox_rows
@@ -68,8 +69,11 @@ async def test_rows_of_a_dead_worker_are_sent_by_another_after_the_lease(db: Dat
     with pytest.raises(asyncio.CancelledError):
         await doomed
     rows = await outbox_rows(db)
-    assert sorted(Counter(r.state for r in rows).items()) == [(PENDING, 12), (SENDING, 8)]
-    assert {r.claimed_by for r in rows if r.state == SENDING} == {"a"}
+    assert sorted(Counter(r.state for r in rows).items()) == [
+        (OutboxState.PENDING, 12),
+        (OutboxState.SENDING, 8),
+    ]
+    assert {r.claimed_by for r in rows if r.state == OutboxState.SENDING} == {"a"}
 
     survivor = ScriptedSender()
     b = worker(db, clock, survivor, "b")
@@ -79,7 +83,7 @@ async def test_rows_of_a_dead_worker_are_sent_by_another_after_the_lease(db: Dat
     clock.advance(dt.timedelta(seconds=2))
     assert await b.drain_once() == 8
     assert Counter(d.chat_id for d in survivor.calls) == Counter(range(1, 21))
-    assert {r.state for r in await outbox_rows(db)} == {SENT}
+    assert {r.state for r in await outbox_rows(db)} == {OutboxState.SENT}
 
 
 async def test_two_workers_on_two_connections_send_each_row_exactly_once(
@@ -111,7 +115,7 @@ async def test_two_workers_on_two_connections_send_each_row_exactly_once(
         # Both took part: the claims really raced.
         assert min(s.count for s in senders) > 0
         rows = await outbox_rows(first)
-        assert {r.state for r in rows} == {SENT}
+        assert {r.state for r in rows} == {OutboxState.SENT}
         assert {r.message_id for r in rows} == set(range(100, 600))
     finally:
         await first.close()
@@ -136,8 +140,8 @@ async def test_a_graceful_stop_finishes_the_send_in_flight_and_releases_the_rest
     w = worker(db, clock, sender, "w", batch=10, concurrency=1)
     await asyncio.wait_for(w.run(stop), 5)
     rows = await outbox_rows(db)
-    assert [r.state for r in rows].count(SENT) == 3
-    assert [r.state for r in rows].count(PENDING) == 7
+    assert [r.state for r in rows].count(OutboxState.SENT) == 3
+    assert [r.state for r in rows].count(OutboxState.PENDING) == 7
     assert all(r.claimed_by is None and r.attempts == 0 for r in rows)
     assert len(sender.calls) == 3
 

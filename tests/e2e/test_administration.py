@@ -261,7 +261,7 @@ async def test_an_uploaded_plan_is_validated_and_kept_or_applied(
         )
         refused = await botapi.wait_for_message(ADMIN, since=mark)
         assert "tasks[2].responsible[0].code" in refused["text"]
-        assert bot.svc.plans.version == 1
+        assert bot.svc.core.plans.version == 1
 
         plan = load_plan(PLAN_PATH)
         task = plan.task(18)
@@ -282,7 +282,7 @@ async def test_an_uploaded_plan_is_validated_and_kept_or_applied(
         botapi.send_document(ADMIN, "plan.json", dump_plan(changed).encode(), "application/json")
         applied = await botapi.wait_for_message(ADMIN, since=mark)
         assert "№18" in applied["text"]
-        assert bot.svc.plans.version == 2
+        assert bot.svc.core.plans.version == 2
         assert [p.effective for p in bot.svc.runtime.points_of(18)] == [dt.date(2016, 12, 15)]
 
 
@@ -342,14 +342,14 @@ async def test_a_day_off_moves_the_control_points_and_other_instances_follow(
         report_on_july_10 = [p for p in bot.svc.runtime.points if p.nominal == dt.date(2016, 7, 10)]
         assert {p.effective for p in report_on_july_10} == {dt.date(2016, 7, 8)}
         # Another instance, started before the change, still holds the old calendar.
-        other = PlanHolder(bot.svc.runtime, bot.svc.plans.version)
+        other = PlanHolder(bot.svc.runtime, bot.svc.core.plans.version)
 
         reply = await _say(botapi, ADMIN, "/dayoff 2016-07-08 Үкімет қаулысы")
         assert f"{len(report_on_july_10)}" in reply["text"]
         moved = [p for p in bot.svc.runtime.points if p.nominal == dt.date(2016, 7, 10)]
         assert {p.effective for p in moved} == {dt.date(2016, 7, 7)}
 
-        assert await follow_latest(bot.svc.db, other, bot.svc.factory)
+        assert await follow_latest(bot.svc.db, other, bot.svc.core.factory)
         assert {p.effective for p in other.current.points if p.nominal == dt.date(2016, 7, 10)} == {
             dt.date(2016, 7, 7)
         }

@@ -18,8 +18,8 @@ from bot.services import services_of
 from scheduler.clock import FakeClock
 from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.plan import load_plan
-from scheduler.storage.subscriptions_repo import AGENCY
 from scheduler.storage.tables import OutboxRow
+from scheduler.vocabulary.subscriptions import Follow
 from tests.botapi.fixtures import botapi
 from tests.botapi.server import BotApiServer
 from tests.e2e.harness import make_settings
@@ -65,7 +65,7 @@ async def test_two_instances_send_each_reminder_once(
         first, second = services_of(one), services_of(two)
         async with first.db.unit_of_work() as uow:
             for chat in CHATS:
-                await uow.subscriptions.subscribe(chat, AGENCY, "МСМ", clock.now(), None)
+                await uow.subscriptions.subscribe(chat, Follow.AGENCY, "МСМ", clock.now(), None)
         clock.set(dt.datetime(2016, 6, 30, 9, 0, 30, tzinfo=ALMATY))
         results = await asyncio.gather(run_tick(first), run_tick(second))
         planned = sum(r.planned for r in results)

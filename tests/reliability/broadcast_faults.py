@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from bot.jobs import run_tick
 from scheduler.clock import SystemClock
-from scheduler.delivery.outbox import FAILED
 from scheduler.delivery.ratelimit import RateLimiter
+from scheduler.storage.outbox_repo import OutboxState
 from scheduler.storage.tables import OutboxRow
-from scheduler.usecases.broadcasts import BROADCAST, BROADCAST_REPORT
+from scheduler.vocabulary.messages import MessageKind
 from tests.botapi import BotApiServer, FaultRule
 from tests.e2e.harness import running_bot
 from tests.reliability.support import (
@@ -71,12 +71,12 @@ class BroadcastOutcome:
         return {
             r.chat_id: r.last_error or ""
             for r in self.rows
-            if r.kind == BROADCAST and r.state == FAILED
+            if r.kind == MessageKind.BROADCAST and r.state == OutboxState.FAILED
         }
 
     @property
     def report(self) -> dict[str, int] | None:
-        rows = [r for r in self.rows if r.kind == BROADCAST_REPORT]
+        rows = [r for r in self.rows if r.kind == MessageKind.BROADCAST_REPORT]
         return json.loads(rows[0].payload) if rows else None
 
 
@@ -118,9 +118,7 @@ async def broadcast_through_faults(
         svc = bot.svc
         await save_chats(svc.db, [*PRIVATE, *MISSING], GROUPS)
         started = time.monotonic()
-        draft, planned = await broadcast_to_all(
-            svc.db, clock, svc.runtime, ADMIN, "Ертең сағат 10:00-де кеңес өтеді"
-        )
+        draft, planned = await broadcast_to_all(svc.core, ADMIN, "Ертең сағат 10:00-де кеңес өтеді")
         svc.delivery.wake()
         await sends_reach(server, 300, within=within)
         bursts.append(server.fail_retry_after(2, method="sendMessage", times=3))

@@ -40,6 +40,7 @@ from scheduler.storage.unit_of_work import Database
 from tests.botapi import BotApiServer
 from tests.e2e.harness import PLAN_PATH, ROOT, make_settings
 from tests.reliability.support import broadcast_to_all, copies, per_chat, save_chats
+from tests.usecases.support import core_for
 
 # ``build_application`` leaves the worker's concurrency at its default.
 CONCURRENCY: int = inspect.signature(DeliveryWorker).parameters["concurrency"].default
@@ -87,8 +88,10 @@ class CrashRun:
         try:
             await upgrade(db.engine)
             await save_chats(db, self.chats)
+            core = core_for(db, SystemClock(), runtime)
+            # The administrator writes from one of the chats, which all get the broadcast.
             _, planned = await broadcast_to_all(
-                db, SystemClock(), runtime, ADMIN, "Жоспар бойынша кеңес ертең өтеді"
+                core, ADMIN, "Жоспар бойынша кеңес ертең өтеді", chat=self.chats[0]
             )
             return planned
         finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import time
 from collections import Counter
@@ -17,13 +18,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from scheduler.clock import Clock, FakeClock
-from scheduler.contacts import ChatInfo
-from scheduler.plan_runtime import PlanRuntime
-from scheduler.storage.subscriptions_repo import AGENCY
+from scheduler.clock import FakeClock
+from scheduler.participants import Caller, ChatInfo, UserInfo
 from scheduler.storage.tables import OutboxRow
 from scheduler.storage.unit_of_work import Database
 from scheduler.usecases.broadcasts import Draft, confirm_broadcast, draft_broadcast
+from scheduler.usecases.core import Core
+from scheduler.vocabulary.subscriptions import Follow
 from tests.botapi import BotApiServer, Call
 
 BROADCAST_MARK = "📣"
@@ -74,36 +75,25 @@ async def save_chats(db: Database, private: Iterable[int], groups: Iterable[int]
 async def subscribe(db: Database, chats: Iterable[int], agency: str, now: dt.datetime) -> None:
     async with db.unit_of_work() as uow:
         for chat in chats:
-            await uow.subscriptions.subscribe(chat, AGENCY, agency, now, None)
+            await uow.subscriptions.subscribe(chat, Follow.AGENCY, agency, now, None)
 
 
 async def broadcast_to_all(
-    db: Database, clock: Clock, runtime: PlanRuntime, admin: int, text: str
+    core: Core, admin: int, text: str, *, chat: int | None = None
 ) -> tuple[Draft, int]:
-    """Draft a broadcast to every chat and confirm it, as /broadcast and its button do."""
-    draft = await draft_broadcast(
-        db,
-        clock,
-        runtime,
-        actor=admin,
-        configured=(admin,),
-        chat_id=admin,
-        audience="all",
-        target="",
-        text=text,
-    )
-    assert isinstance(draft, Draft), draft
-    planned = await confirm_broadcast(
-        db,
-        clock,
-        runtime,
-        actor=admin,
-        configured=(admin,),
-        broadcast_id=draft.id,
-        send=True,
-    )
-    assert isinstance(planned, int), planned
-    return draft, planned
+    """Draft a broadcast to every chat and confirm it, as /broadcast and its button do.
+
+    The administrator writes from ``chat`` (their private chat by default), which the bot
+    then knows, as it knows every chat that writes to it.
+    """
+    core = dataclasses.replace(core, admins=(admin,))
+    where = ChatInfo(admin, "private", "Admin") if chat is None else ChatInfo(chat, "private")
+    caller = Caller(UserInfo(admin, "Admin"), where)
+    draft = await draft_broadcast(core, caller, audience="all", target="", text=text)
+    assert isinstance(draft.result, Draft), draft
+    planned = await confirm_broadcast(core, caller, broadcast_id=draft.result.id, send=True)
+    assert isinstance(planned.result, int), planned
+    return draft.result, planned.result
 
 
 async def outbox(db: Database) -> list[OutboxRow]:

@@ -30,12 +30,12 @@ from sqlalchemy.exc import OperationalError
 
 from bot.jobs import run_tick
 from scheduler.clock import FakeClock
-from scheduler.delivery.outbox import SENT
 from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.storage import engine as storage_engine
+from scheduler.storage.outbox_repo import OutboxState
 from scheduler.storage.tables import OutboxRow
 from scheduler.storage.unit_of_work import Database
-from scheduler.usecases.reminders import REMINDER_KINDS
+from scheduler.vocabulary.messages import reminder_kinds
 from tests.botapi.fixtures import botapi
 from tests.botapi.server import BotApiServer
 from tests.e2e.harness import running_bot
@@ -128,7 +128,7 @@ async def full_disk(db: Database, path: Path) -> AsyncIterator[None]:
 
 
 async def _reminder_rows(db: Database) -> int:
-    return sum(1 for row in await outbox(db) if row.kind in REMINDER_KINDS)
+    return sum(1 for row in await outbox(db) if row.kind in reminder_kinds())
 
 
 async def _ride_out(
@@ -164,7 +164,7 @@ async def _ride_out(
         await save_chats(svc.db, CHATS)
         await subscribe(svc.db, CHATS, "МСМ", clock.now())
         async with real_time(clock):
-            await broadcast_to_all(svc.db, clock, svc.runtime, ADMIN, "Дерекқор сынағы")
+            await broadcast_to_all(svc.core, ADMIN, "Дерекқор сынағы")
             svc.delivery.wake()
             await sends_reach(botapi, 4, within=10)
             caplog.clear()
@@ -191,8 +191,8 @@ async def _ride_out(
             await asyncio.sleep(LEASE_SECONDS * 2)
         rows = await outbox(svc.db)
 
-    assert {row.state for row in rows} == {SENT}
-    assert len([r for r in rows if r.kind in REMINDER_KINDS]) == result.planned
+    assert {row.state for row in rows} == {OutboxState.SENT}
+    assert len([r for r in rows if r.kind in reminder_kinds()]) == result.planned
     found = copies(botapi, CHATS)
     assert per_chat(found, "broadcast") == {chat: 1 for chat in CHATS}
     assert set(found.values()) == {1}, [key for key, n in found.items() if n > 1]

@@ -24,10 +24,10 @@ import pytest
 
 from bot.jobs import run_tick
 from scheduler.clock import FakeClock, SystemClock
-from scheduler.delivery.outbox import CANCELLED, FAILED, SENT
 from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.delivery.worker import DeliveryWorker
-from scheduler.usecases.broadcasts import BROADCAST, BROADCAST_REPORT
+from scheduler.storage.outbox_repo import OutboxState
+from scheduler.vocabulary.messages import MessageKind
 from tests.botapi.fixtures import botapi
 from tests.botapi.server import BotApiServer
 from tests.e2e.harness import running_bot
@@ -126,19 +126,24 @@ async def test_a_reminder_wave_through_telegram_faults(
     for chat in [*reachable, new_group]:
         kinds = {kind for (c, kind) in found if c == chat}
         assert len(kinds) == points_per_chat, (chat, kinds)
-        assert sum(1 for r in rows if r.chat_id == chat and r.state == SENT) == points_per_chat
+        assert (
+            sum(1 for r in rows if r.chat_id == chat and r.state == OutboxState.SENT)
+            == points_per_chat
+        )
     for chat in [*blocked, *missing, migrating, kicked]:
         assert not [key for key in found if key[0] == chat], chat
 
     reasons = {(r.chat_id, r.state): r.last_error or "" for r in rows}
     for chat in blocked:
-        assert "blocked by the user" in reasons[(chat, FAILED)]
-        assert "chat unreachable" in reasons[(chat, CANCELLED)]
-    assert "kicked" in reasons[(kicked, FAILED)]
+        assert "blocked by the user" in reasons[(chat, OutboxState.FAILED)]
+        assert "chat unreachable" in reasons[(chat, OutboxState.CANCELLED)]
+    assert "kicked" in reasons[(kicked, OutboxState.FAILED)]
     for chat in missing:
-        assert [r.state for r in rows if r.chat_id == chat] == [FAILED] * points_per_chat
-        assert "chat not found" in reasons[(chat, FAILED)].lower()
-    assert {r.state for r in rows} == {SENT, FAILED, CANCELLED}
+        assert [r.state for r in rows if r.chat_id == chat] == [
+            OutboxState.FAILED
+        ] * points_per_chat
+        assert "chat not found" in reasons[(chat, OutboxState.FAILED)].lower()
+    assert {r.state for r in rows} == {OutboxState.SENT, OutboxState.FAILED, OutboxState.CANCELLED}
     assert burst.hits == 3  # the flood control really answered
 
 
@@ -159,7 +164,7 @@ async def test_a_broadcast_to_1000_chats_through_telegram_faults(
     assert sum(got.values()) == len(result.reachable) + sum(extra.values())
     assert per_chat(result.found, "report") == Counter({ADMIN: 1})
 
-    assert len([r for r in result.rows if r.kind == BROADCAST]) == 1000
+    assert len([r for r in result.rows if r.kind == MessageKind.BROADCAST]) == 1000
     failed = result.failed_reasons
     assert set(failed) == set(result.unreachable)
     assert all("blocked by the user" in failed[c] for c in BLOCKED)
@@ -171,7 +176,8 @@ async def test_a_broadcast_to_1000_chats_through_telegram_faults(
         "failed": len(MISSING),
         "blocked": len(BLOCKED) + 1,
     }
-    assert [r.state for r in result.rows if r.kind == BROADCAST_REPORT] == [SENT]
+    reports = [r.state for r in result.rows if r.kind == MessageKind.BROADCAST_REPORT]
+    assert reports == [OutboxState.SENT]
     assert all(rule.hits == rule.times for rule in result.bursts)
 
 
@@ -191,12 +197,12 @@ async def test_an_answer_lost_after_telegram_acted_means_a_second_copy(
     ) as bot:
         svc = bot.svc
         await save_chats(svc.db, [admin, other])
-        await broadcast_to_all(svc.db, clock, svc.runtime, admin, "Сынақ")
+        await broadcast_to_all(svc.core, admin, "Сынақ")
         svc.delivery.wake()
         await drained(svc.db, within=10)
         rows = await outbox(svc.db)
     assert per_chat(copies(botapi, [admin, other]), "broadcast") == Counter({admin: 1, other: 2})
-    sent = {r.chat_id: r.message_id for r in rows if r.state == SENT}
+    sent = {r.chat_id: r.message_id for r in rows if r.state == OutboxState.SENT}
     # The row records the copy whose answer arrived: the second one.
     _first, second = (m["message_id"] for m in botapi.sent_messages(other))
     assert sent[other] == second

@@ -12,10 +12,11 @@ from collections import Counter
 import pytest
 
 from scheduler.clock import FakeClock
-from scheduler.delivery.outbox import SENDING, SENT
-from scheduler.delivery.outcomes import Outcome, Rendered
+from scheduler.delivery.outcomes import Outcome
 from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.delivery.worker import DeliveryWorker
+from scheduler.presentation import Rendered
+from scheduler.storage.outbox_repo import OutboxState
 from scheduler.storage.unit_of_work import Database, UnitOfWork
 from tests.delivery.fakes import START, ScriptedSender, enqueue, message, render_text
 from tests.delivery.rows import outbox_rows
@@ -65,12 +66,16 @@ async def test_a_refused_record_of_a_send_is_kept_and_written_before_new_claims(
         await worker.drain_once()
     assert [d.chat_id for d in sender.calls] == [1]  # nothing more was claimed or sent
     first = (await outbox_rows(db))[0]
-    assert (first.id, first.state) == (ids[0], SENDING)
+    assert (first.id, first.state) == (ids[0], OutboxState.SENDING)
 
     flaky.refusing = False
     clock.advance(LEASE * 2)  # the lease alone would hand the row out again
     assert await worker.drain_once() == 2
     assert Counter(d.chat_id for d in sender.calls) == Counter({1: 1, 2: 1, 3: 1})
     rows = await outbox_rows(db)
-    assert [(r.state, r.message_id) for r in rows] == [(SENT, 100), (SENT, 101), (SENT, 102)]
+    assert [(r.state, r.message_id) for r in rows] == [
+        (OutboxState.SENT, 100),
+        (OutboxState.SENT, 101),
+        (OutboxState.SENT, 102),
+    ]
     assert rows[0].sent_at is not None and rows[0].sent_at.replace(tzinfo=dt.UTC) == START

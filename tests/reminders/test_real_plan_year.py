@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 from scheduler.clock import FakeClock
 from scheduler.plan import load_plan
 from scheduler.plan_runtime import build_runtime
-from scheduler.reminders.planner import MISSED_DIGEST, tick
+from scheduler.reminders.planner import tick
 from scheduler.reminders.policy import ReminderPolicy
-from scheduler.storage.subscriptions_repo import AGENCY
 from scheduler.storage.unit_of_work import Database
+from scheduler.vocabulary.messages import MessageKind
+from scheduler.vocabulary.subscriptions import Follow
 
 ROOT = Path(__file__).resolve().parents[2]
 TZ = ZoneInfo("Asia/Almaty")
@@ -56,7 +57,7 @@ async def test_the_real_plan_is_chased_exactly_as_the_policy_says(db: Database) 
     clock = FakeClock(dt.datetime(2015, 11, 1, 8, 0, tzinfo=TZ))
     async with db.unit_of_work() as uow:
         for code in runtime.plan.agency_codes():
-            await uow.subscriptions.subscribe(WATCHER, AGENCY, code, clock.now(), None)
+            await uow.subscriptions.subscribe(WATCHER, Follow.AGENCY, code, clock.now(), None)
 
     planned: Counter[tuple[str, str, dt.date]] = Counter()
     for day in days:
@@ -67,7 +68,7 @@ async def test_the_real_plan_is_chased_exactly_as_the_policy_says(db: Database) 
                 clock.now(), "sim", limit=10_000, lease=dt.timedelta(minutes=5)
             )
             for item in items:
-                assert item.kind != MISSED_DIGEST
+                assert item.kind is not MessageKind.MISSED_DIGEST
                 planned[(item.control_point, item.slot, day)] += 1
                 await uow.outbox.mark_sent(item.id, clock.now(), None)
 

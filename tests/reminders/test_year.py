@@ -12,16 +12,17 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from scheduler.clock import FakeClock
-from scheduler.delivery.outbox import MISSED
 from scheduler.plan.control_points import ControlPoint
 from scheduler.reminders.facts import reminder_facts
-from scheduler.reminders.planner import MISSED_DIGEST, tick
+from scheduler.reminders.planner import MISSED_DIGEST_POINT, tick
 from scheduler.reminders.policy import ReminderPolicy
 from scheduler.reminders.schedule import ReminderSchedule
+from scheduler.storage.outbox_repo import OutboxState
 from scheduler.storage.status_repo import NewStatus
-from scheduler.storage.subscriptions_repo import AGENCY, TASK
 from scheduler.storage.tables import OutboxRow
 from scheduler.storage.unit_of_work import Database
+from scheduler.vocabulary.messages import MessageKind
+from scheduler.vocabulary.subscriptions import Follow
 from scheduler.workdays import WorkingCalendar
 
 TZ = ZoneInfo("Asia/Almaty")
@@ -96,7 +97,7 @@ async def _deliver(
             clock.now(), "sim", limit=1000, lease=dt.timedelta(minutes=5)
         )
         for item in items:
-            if item.kind == MISSED_DIGEST:
+            if item.kind is MessageKind.MISSED_DIGEST:
                 await uow.outbox.mark_sent(item.id, clock.now(), None)
                 log[item.chat_id].append((item.control_point, item.slot, clock.now()))
                 continue
@@ -110,10 +111,10 @@ async def _deliver(
 
 async def _subscribe(db: Database, now: dt.datetime) -> None:
     async with db.unit_of_work() as uow:
-        await uow.subscriptions.subscribe(CHAT_MSM, AGENCY, "МСМ", now, None)
-        await uow.subscriptions.subscribe(CHAT_ZHAO, AGENCY, "ЖАО", now, None)
-        await uow.subscriptions.subscribe(CHAT_TASK2, TASK, "2", now, None)
-        await uow.subscriptions.subscribe(CHAT_ISB, AGENCY, "ІСБ", now, None)
+        await uow.subscriptions.subscribe(CHAT_MSM, Follow.AGENCY, "МСМ", now, None)
+        await uow.subscriptions.subscribe(CHAT_ZHAO, Follow.AGENCY, "ЖАО", now, None)
+        await uow.subscriptions.subscribe(CHAT_TASK2, Follow.TASK, "2", now, None)
+        await uow.subscriptions.subscribe(CHAT_ISB, Follow.AGENCY, "ІСБ", now, None)
 
 
 async def _report_done(db: Database, point: ControlPoint, agency: str, at: dt.datetime) -> None:
@@ -192,13 +193,15 @@ async def test_downtime_sends_within_grace_and_reports_the_rest(db: Database) ->
     assert [(pid, slot) for pid, slot, _ in log[CHAT_TASK2]] == [(P2.id, "0")]
     # -10, -5, -3 and -1 passed while the bot was down: recorded as missed, listed once.
     assert result.missed == 4
-    assert [slot for pid, slot, _ in log[ADMIN] if pid == MISSED_DIGEST] != []
+    assert [slot for pid, slot, _ in log[ADMIN] if pid == MISSED_DIGEST_POINT] != []
     assert len(log[ADMIN]) == 1
     async with db.unit_of_work() as uow:
         from sqlalchemy import select
 
         missed = (
-            await uow.session.scalars(select(OutboxRow.slot).where(OutboxRow.state == MISSED))
+            await uow.session.scalars(
+                select(OutboxRow.slot).where(OutboxRow.state == OutboxState.MISSED)
+            )
         ).all()
     assert sorted(missed) == ["-1", "-10", "-3", "-5"]
 

@@ -13,13 +13,14 @@ from bot.export.summary_text import digest_text
 from bot.i18n.catalog import load_catalog
 from bot.settings import SettingsError, load_settings
 from scheduler.clock import FakeClock
-from scheduler.contacts import ChatInfo, UserInfo
+from scheduler.participants import ChatInfo, UserInfo
 from scheduler.plan_runtime import PlanRuntime
 from scheduler.reports.digest import scheduled_moment, week_key
 from scheduler.storage.tables import OutboxRow
 from scheduler.storage.unit_of_work import Database
-from scheduler.usecases.report import DigestResult, DigestView, plan_weekly_digest
+from scheduler.usecases.plan_reports import DigestResult, DigestView, plan_weekly_digest
 from tests.reports.support import ALMATY, runtime, seed
+from tests.usecases.support import core_for
 
 CATALOG = load_catalog()
 ADMIN, OTHER_ADMIN = 7001, 7005
@@ -44,10 +45,7 @@ async def _plan(db: Database, rt: PlanRuntime, moment: dt.datetime) -> DigestRes
         return digest_text(view, rt.plan, CATALOG.for_language(language))
 
     return await plan_weekly_digest(
-        db,
-        FakeClock(moment),
-        rt,
-        admins=(ADMIN, OTHER_ADMIN),
+        core_for(db, FakeClock(moment), rt, admins=(ADMIN, OTHER_ADMIN)),
         weekday="fri",
         at=dt.time(16, 0),
         default_language="kk",

@@ -11,7 +11,7 @@ import openpyxl  # type: ignore[import-untyped]
 from sqlalchemy import select
 from telegram.ext import CallbackContext
 
-from bot.handlers.reports import DIGEST_JOB, run_weekly_digest, weekly_digest_job
+from bot.jobs import DIGEST_JOB, digest_job, run_weekly_digest
 from scheduler.clock import FakeClock
 from scheduler.storage.tables import AuditRow, OutboxRow
 from tests.botapi.fixtures import botapi
@@ -105,7 +105,7 @@ async def test_reports_and_calendar_on_request(botapi: BotApiServer, database_ur
         ]
 
 
-async def test_the_weekly_digest_job(botapi: BotApiServer, database_url: str) -> None:
+async def test_the_digest_job(botapi: BotApiServer, database_url: str) -> None:
     # Thursday: the catch-up run at start finds nothing due.
     clock = FakeClock(dt.datetime(2016, 7, 14, 10, 0, tzinfo=ALMATY))
     async with running_bot(botapi, database_url, clock=clock, admin_ids=(ADMIN,)) as bot:
@@ -149,7 +149,7 @@ async def test_the_weekly_digest_job(botapi: BotApiServer, database_url: str) ->
         # The job itself, run again the same evening: nothing new is planned or sent.
         mark = botapi.mark()
         clock.advance(dt.timedelta(minutes=30))
-        await weekly_digest_job(CallbackContext(bot.app))
+        await digest_job(CallbackContext(bot.app))
         await delivered(bot)
         async with db.unit_of_work() as uow:
             assert len((await uow.session.scalars(select(OutboxRow))).all()) == 2

@@ -21,11 +21,11 @@ from bot.i18n.catalog import load_catalog
 from scheduler.clock import FakeClock
 from scheduler.plan.control_points import ControlPoint
 from scheduler.plan_runtime import PlanRuntime
+from scheduler.refusals import Refusal, Why
 from scheduler.storage.unit_of_work import Database
-from scheduler.usecases.report import (
+from scheduler.usecases.plan_reports import (
     CalendarSelection,
     StatusReport,
-    UnknownAgency,
     calendar_points,
     current_report,
 )
@@ -149,7 +149,8 @@ def test_calendar_of_one_agency() -> None:
     events = _events(_ics(rt, chosen.points, AS_OF))
     assert len(events) == sum(1 for p in rt.points if "МСМ" in p.agencies) < len(rt.points)
     unknown = calendar_points(rt, "XYZ")
-    assert isinstance(unknown, UnknownAgency) and "МСМ" in unknown.known
+    assert isinstance(unknown, Refusal) and unknown.why is Why.UNKNOWN_AGENCY
+    assert "МСМ" in str(unknown.params["known"])
 
 
 async def test_chart_is_a_png(db: Database) -> None:

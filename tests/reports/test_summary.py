@@ -8,11 +8,13 @@ from sqlalchemy import select
 
 from scheduler.clock import FakeClock
 from scheduler.plan_runtime import PlanRuntime
-from scheduler.reports.items import ItemState
+from scheduler.refusals import Refusal, Why
 from scheduler.storage.tables import AuditRow
 from scheduler.storage.unit_of_work import Database
-from scheduler.usecases.report import ReportRefusal, StatusReport, status_report
+from scheduler.usecases.plan_reports import StatusReport, status_report
+from scheduler.vocabulary.control import ItemState
 from tests.reports.support import AS_OF, runtime, seed
+from tests.usecases.support import core_for, person
 
 TODAY = dt.date(2016, 7, 15)
 
@@ -24,11 +26,10 @@ def _points_of(rt: PlanRuntime, agency: str) -> tuple[int, int]:
 
 
 async def _report(db: Database, rt: PlanRuntime) -> StatusReport:
-    result = await status_report(
-        db, FakeClock(AS_OF), rt, user_id=1, chat_id=1, configured=(1,), action="report.summary"
-    )
-    assert isinstance(result, StatusReport)
-    return result
+    core = core_for(db, FakeClock(AS_OF), rt, admins=(1,))
+    answer = await status_report(core, person(1), action="report.summary")
+    assert isinstance(answer.result, StatusReport)
+    return answer.result
 
 
 async def test_counts_per_agency(db: Database) -> None:
@@ -101,10 +102,9 @@ async def test_items_keep_the_deciding_status(db: Database) -> None:
 
 async def test_a_non_administrator_is_refused_and_recorded(db: Database) -> None:
     rt = runtime()
-    result = await status_report(
-        db, FakeClock(AS_OF), rt, user_id=42, chat_id=42, configured=(1,), action="report.xlsx"
-    )
-    assert result is ReportRefusal.NOT_ADMIN
+    core = core_for(db, FakeClock(AS_OF), rt, admins=(1,))
+    answer = await status_report(core, person(42), action="report.xlsx")
+    assert isinstance(answer.result, Refusal) and answer.result.why is Why.NOT_ADMIN
     async with db.unit_of_work() as uow:
         rows = (await uow.session.scalars(select(AuditRow))).all()
     assert [(r.user_id, r.action, r.allowed) for r in rows] == [(42, "report.xlsx", False)]

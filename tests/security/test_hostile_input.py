@@ -237,7 +237,7 @@ def test_odd_documents_and_photos_are_answered(
 ) -> None:
     watch = Watch(botapi, watched)
     with bot_thread(botapi, database_url, admin_ids=(ADMIN,)) as runner:
-        version = runner.bot.svc.plans.version
+        version = runner.bot.svc.core.plans.version
         for user in (ADMIN, STRANGER):
             botapi.user(user, f"User {user}")
             for name, content, mime in FILES:
@@ -264,7 +264,7 @@ def test_odd_documents_and_photos_are_answered(
             assert "•" in answer["text"]  # a list of problems: refused
 
         any_bytes_as_a_plan()
-        assert runner.bot.svc.plans.version == version
+        assert runner.bot.svc.core.plans.version == version
         watch.still_alive(ADMIN)
 
 

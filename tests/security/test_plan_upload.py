@@ -30,7 +30,7 @@ def test_every_broken_upload_is_refused_and_the_old_plan_kept(
     with bot_thread(botapi, database_url, admin_ids=(ADMIN,)) as runner:
         botapi.user(ADMIN, "Admin")
         botapi.private_chat(ADMIN)
-        version = runner.bot.svc.plans.version
+        version = runner.bot.svc.core.plans.version
         versions = runner.run(table_rows(runner.bot.svc.db, ["plan_versions"]))
         start = botapi.mark()
         for mutation in MUTATIONS:
@@ -40,7 +40,7 @@ def test_every_broken_upload_is_refused_and_the_old_plan_kept(
             assert "жұмыс істеп тұрған жоспар өзгерген жоқ" in answer, mutation.name
             assert f"• {mutation.place}: " in answer, (mutation.name, answer)
             assert mutation.says in answer, (mutation.name, answer)
-            assert runner.bot.svc.plans.version == version
+            assert runner.bot.svc.core.plans.version == version
 
         assert refused_calls(botapi, since=start) == []
         assert runner.run(table_rows(runner.bot.svc.db, ["plan_versions"])) == versions

@@ -92,7 +92,7 @@ def test_administration_is_refused_to_others_and_changes_nothing(
         botapi.private_chat(ADMIN)
         preview = say(botapi, ADMIN, "/broadcast all Ертең кеңес")
         draft = next(b for b in buttons(preview) if b.startswith("bc:go:")).rsplit(":", 1)[1]
-        version = runner.bot.svc.plans.version
+        version = runner.bot.svc.core.plans.version
         before = _guarded(runner)
 
         botapi.user(STRANGER, "Stranger")
@@ -110,7 +110,7 @@ def test_administration_is_refused_to_others_and_changes_nothing(
         assert REFUSED in botapi.wait_for_message_sync(STRANGER, since=mark)["text"]
 
         assert _guarded(runner) == before
-        assert runner.bot.svc.plans.version == version
+        assert runner.bot.svc.core.plans.version == version
         refused = runner.run(_refusals(runner, STRANGER))
         assert refused["broadcast.confirm"] == 2
         assert refused["plan.upload"] == 1

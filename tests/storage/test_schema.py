@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import inspect, text
 
 from scheduler.clock import FakeClock
-from scheduler.contacts import ChatInfo, UserInfo
+from scheduler.participants import Caller, ChatInfo, LanguagePrefs, UserInfo
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import current_revision, head_revision, upgrade
 from scheduler.storage.tables import Base, ChatRow, UserRow
 from scheduler.storage.unit_of_work import Database
-from scheduler.usecases.contacts import record_contact
+from scheduler.usecases.contacts import ContactMemory, save_contact
 
 KAZAKH_NAME = "Әсел Құрманғазықызы"
 
@@ -62,6 +62,15 @@ async def test_sqlite_file_folder_is_created_on_first_use(tmp_path: object) -> N
     finally:
         await database.close()
     assert target.is_file()
+
+
+async def record_contact(
+    db: Database, clock: FakeClock, user: UserInfo, chat: ChatInfo
+) -> LanguagePrefs:
+    """Record the contact as a fresh process would, and read back its languages."""
+    async with db.unit_of_work() as uow:
+        prefs, _ = await save_contact(uow, Caller(user, chat), ContactMemory(), clock.now())
+    return prefs
 
 
 async def test_record_contact_stores_user_and_chat_verbatim(db: Database) -> None:

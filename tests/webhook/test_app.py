@@ -14,8 +14,9 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from scheduler.clock import FakeClock
-from scheduler.delivery.outbox import NewMessage
+from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.tables import ProcessedUpdateRow
+from scheduler.vocabulary.messages import MessageKind
 from tests.botapi.fixtures import botapi
 from tests.botapi.server import BotApiServer
 from tests.webhook.instances import (
@@ -211,9 +212,13 @@ async def test_metrics_count_updates_ticks_deliveries_and_the_backlog(
         async with bot.svc.db.unit_of_work() as uow:
             await uow.outbox.enqueue(
                 [
-                    NewMessage(USER, "notice", "1", "notice", clock.now(), {"text": "Сәлем"}),
-                    NewMessage(blocked, "notice", "1", "notice", clock.now(), {"text": "Сәлем"}),
-                    NewMessage(USER, "notice", "2", "notice", later, {"text": "Ертең"}),
+                    NewMessage(
+                        USER, "notice", "1", MessageKind.DIGEST, clock.now(), {"text": "Сәлем"}
+                    ),
+                    NewMessage(
+                        blocked, "notice", "1", MessageKind.DIGEST, clock.now(), {"text": "Сәлем"}
+                    ),
+                    NewMessage(USER, "notice", "2", MessageKind.DIGEST, later, {"text": "Ертең"}),
                 ],
                 clock.now(),
             )
@@ -224,7 +229,7 @@ async def test_metrics_count_updates_ticks_deliveries_and_the_backlog(
         assert page.status_code == 200
         assert page.headers["content-type"].startswith("text/plain")
         text = page.text
-        assert 'eskertu_reminders_sent_total{kind="notice"} 1.0' in text
+        assert 'eskertu_reminders_sent_total{kind="digest"} 1.0' in text
         assert 'eskertu_delivery_failures_total{reason="blocked"} 1.0' in text
         # The row due tomorrow still waits: the gauge is read from the database on scrape.
         assert "eskertu_outbox_depth 1.0" in text

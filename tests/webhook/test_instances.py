@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.jobs import run_tick
 from scheduler.clock import FakeClock
-from scheduler.delivery.outbox import PENDING, SENDING, SENT
+from scheduler.storage.outbox_repo import OutboxState
 from scheduler.storage.tables import OutboxRow, ProcessedUpdateRow
 from tests.botapi.fixtures import botapi
 from tests.botapi.server import BotApiServer
@@ -117,9 +117,9 @@ async def _the_wave_reaches_each_chat_once_despite_a_crash(
     await wait_until(lambda: _unsent_is(first, held), within=60, what="the rest of the wave")
     await asyncio.sleep(1.5)
     rows = await _rows(first)
-    unsent = [r for r in rows if r.state in (PENDING, SENDING)]
+    unsent = [r for r in rows if r.state in (OutboxState.PENDING, OutboxState.SENDING)]
     assert len(unsent) == held
-    assert {(r.state, r.claimed_by) for r in unsent} == {(SENDING, worker)}
+    assert {(r.state, r.claimed_by) for r in unsent} == {(OutboxState.SENDING, worker)}
 
     # Once the lease has run out, they take them over.
     botapi.faults.clear()
@@ -127,7 +127,7 @@ async def _the_wave_reaches_each_chat_once_despite_a_crash(
     await wait_until(lambda: _unsent_is(first, 0), within=20, what="the takeover")
 
     rows = await _rows(first)
-    sent = [r for r in rows if r.state == SENT]
+    sent = [r for r in rows if r.state == OutboxState.SENT]
     assert len(sent) == total
     expected = Counter(r.chat_id for r in sent)
     assert set(expected) == set(WAVE_CHATS)
@@ -155,12 +155,12 @@ def _metric(instance: Instance, result: str) -> float:
 
 async def _claimed_by(instance: Instance, worker: str) -> int:
     rows = await _rows(instance)
-    return sum(1 for r in rows if r.state == SENDING and r.claimed_by == worker)
+    return sum(1 for r in rows if r.state == OutboxState.SENDING and r.claimed_by == worker)
 
 
 async def _unsent_is(instance: Instance, count: int) -> bool:
     rows = await _rows(instance)
-    return sum(1 for r in rows if r.state in (PENDING, SENDING)) == count
+    return sum(1 for r in rows if r.state in (OutboxState.PENDING, OutboxState.SENDING)) == count
 
 
 async def _rows(instance: Instance) -> list[OutboxRow]:

@@ -1,0 +1,1 @@
+"""Broadcasts: an administrator's message, previewed, sent on confirmation, then reported."""

@@ -1,0 +1,1 @@
+"""Browsing the plan: /tasks with paging, and a task's card."""

@@ -1,0 +1,1 @@
+"""Corrections of the working calendar: worked weekends and extra days off."""

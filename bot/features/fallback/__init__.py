@@ -1,0 +1,1 @@
+"""What the bot says when nothing else understood the update."""

@@ -1,0 +1,1 @@
+"""Members and rights: invitations, agency members, promoted administrators, the audit log."""

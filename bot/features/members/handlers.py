@@ -1,0 +1,103 @@
+"""Members and rights: invitations, agency members, promoted administrators, the audit log."""
+
+from __future__ import annotations
+
+from bot.features.members import render
+from bot.features.requests import Command, command
+from bot.features.telegram_io import TELEGRAM_ID_MAX, number_arg
+from scheduler.usecases import administration
+from scheduler.usecases.invites import ROLES, create_invite
+
+
+@command
+async def invite(request: Command) -> None:
+    args, svc = request.args, request.svc
+    if not args:
+        agencies, roles = ", ".join(svc.plan.agency_codes()), ", ".join(ROLES)
+        await request.say("invite.usage", agencies=agencies, roles=roles)
+        return
+    role = args[1].lower() if len(args) > 1 else "officer"
+    answer = await create_invite(svc.core, request.caller, agency=args[0].upper(), role=role)
+    link = f"https://t.me/{request.context.bot.username}?start="
+    await request.reply(
+        answer, lambda created, tr: render.invite(created, link, svc.plan, tr, svc.settings.tz)
+    )
+
+
+@command
+async def admin_menu(request: Command) -> None:
+    answer = await administration.admin_menu(request.core, request.caller)
+    await request.reply(answer, lambda _, tr: tr("admin.menu"))
+
+
+@command
+async def audit(request: Command) -> None:
+    asked = number_arg(request.args[0]) if request.args else None
+    limit = min(asked, 50) if asked is not None else 20
+    answer = await administration.audit_log(request.core, request.caller, limit=limit)
+    tz = request.svc.settings.tz
+    await request.reply(answer, lambda found, tr: render.audit(found, tr, tz))
+
+
+@command
+async def members(request: Command) -> None:
+    if not request.args:
+        agencies = ", ".join(request.svc.plan.agency_codes())
+        await request.say("admin.agency_usage", agencies=agencies)
+        return
+    agency = request.args[0].upper()
+    answer = await administration.agency_members(request.core, request.caller, agency=agency)
+    await request.reply(answer, lambda found, tr: render.members(agency, found, tr))
+
+
+@command
+async def remove_member(request: Command) -> None:
+    args = request.args
+    member = number_arg(args[1], limit=TELEGRAM_ID_MAX, signed=True) if len(args) == 2 else None
+    if member is None:
+        await request.say("admin.remove_usage")
+        return
+    answer = await administration.remove_member(
+        request.core, request.caller, agency=args[0].upper(), user_id=member
+    )
+    await request.reply(
+        answer, lambda removed, tr: tr("admin.removed" if removed else "admin.not_a_member")
+    )
+
+
+@command
+async def promote(request: Command) -> None:
+    await _promotion(request, make_admin=True)
+
+
+@command
+async def demote(request: Command) -> None:
+    await _promotion(request, make_admin=False)
+
+
+async def _promotion(request: Command, *, make_admin: bool) -> None:
+    args = request.args
+    target = number_arg(args[0], limit=TELEGRAM_ID_MAX) if len(args) == 1 else None
+    if target is None:
+        await request.say("admin.promote_usage")
+        return
+    answer = await administration.promote(
+        request.core, request.caller, target=target, make_admin=make_admin
+    )
+    done = "admin.promoted" if make_admin else "admin.demoted"
+    await request.reply(
+        answer, lambda changed, tr: tr(done if changed else "admin.unchanged", user=args[0])
+    )
+
+
+@command
+async def revoke(request: Command) -> None:
+    args = request.args
+    invite_id = number_arg(args[0]) if len(args) == 1 else None
+    if invite_id is None:
+        await request.say("admin.revoke_usage")
+        return
+    answer = await administration.revoke_invite(request.core, request.caller, invite_id=invite_id)
+    await request.reply(
+        answer, lambda revoked, tr: tr("admin.revoked" if revoked else "admin.revoke_unknown")
+    )

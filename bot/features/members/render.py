@@ -1,0 +1,62 @@
+"""Messages of membership and rights: an invitation, the audit log, an agency's members."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from bot.i18n.catalog import Translator
+from bot.wording import agency_label, cut, local_time, long_date
+from scheduler.plan.model import Plan
+from scheduler.storage.audit_repo import AuditEntry
+from scheduler.storage.members_repo import Member
+from scheduler.usecases.invites import NewInvite
+
+
+def invite(created: NewInvite, link: str, plan: Plan, tr: Translator, tz: ZoneInfo) -> str:
+    """The invitation's deep link (``link`` and the token), with what it grants and how long."""
+    return tr(
+        "invite.created",
+        agency=agency_label(plan, created.agency, tr.language),
+        role=tr(f"role.{created.role}"),
+        link=link + created.token,
+        expires=long_date(created.expires_at.astimezone(tz).date(), tr.language),
+    )
+
+
+def audit(entries: Sequence[AuditEntry], tr: Translator, tz: ZoneInfo) -> str:
+    if not entries:
+        return tr("audit.empty")
+    lines = [tr("audit.title", count=len(entries))]
+    for entry in entries:
+        detail = json.dumps(dict(entry.detail), ensure_ascii=False, sort_keys=True)
+        lines.append(
+            tr(
+                "audit.line" if entry.allowed else "audit.line_refused",
+                when=local_time(entry.at, tz),
+                user=entry.user_id if entry.user_id is not None else "—",
+                action=entry.action,
+                detail=cut(detail, 300),
+            )
+        )
+    return cut("\n".join(lines))
+
+
+def members(agency: str, found: Sequence[Member], tr: Translator) -> str:
+    if not found:
+        return tr("members.none", agency=agency)
+    lines = [tr("members.title", agency=agency, count=len(found))]
+    for member in found:
+        name = member.name or "—"
+        handle = f"@{member.username}" if member.username else ""
+        lines.append(
+            tr(
+                "members.line",
+                name=name,
+                handle=handle,
+                user=member.user_id,
+                role=tr(f"role.{member.role}"),
+            )
+        )
+    return cut("\n".join(lines))

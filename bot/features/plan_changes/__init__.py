@@ -1,0 +1,1 @@
+"""Plan changes in chat: edits, uploaded plan files, change notices and their acknowledgements."""

@@ -1,0 +1,91 @@
+"""A reminder, an overdue nudge or an escalation, as one message with answer buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Mapping
+from typing import Any
+
+from bot.features.status.render import answer_buttons
+from bot.i18n.catalog import Raw, Translator
+from bot.wording import agency_label, long_date, plural, state_label
+from scheduler.plan.model import Plan
+from scheduler.presentation import Rendered
+from scheduler.reminders.facts import ReminderFacts
+from scheduler.vocabulary.messages import MESSAGE_KINDS
+
+
+def render_reminder(facts: ReminderFacts, plan: Plan, tr: Translator) -> Rendered:
+    """A reminder of any kind about one control point, with the answer buttons."""
+    lang = tr.language
+    point = facts.point
+    task = plan.task(point.task)
+    lines = [
+        tr(MESSAGE_KINDS[facts.kind].heading_key, task=point.task),
+        f"<i>{_escape(task.title(lang))}</i>",
+        "",
+        tr("reminder.line.what", what=Raw(_what(point.kind, point.recipient, tr))),
+        tr(
+            "reminder.line.agency",
+            agencies=Raw(", ".join(_escape(agency_label(plan, a, lang)) for a in facts.focus)),
+        ),
+        tr("reminder.line.date", date=long_date(point.effective, lang), when=Raw(_when(facts, tr))),
+    ]
+    if point.nominal != point.effective:
+        lines.append(tr("reminder.line.moved", nominal=long_date(point.nominal, lang)))
+    for standing in facts.agencies:
+        if standing.agency in facts.focus:
+            lines.append(
+                tr(
+                    "reminder.line.status",
+                    agency=standing.agency,
+                    status=state_label(tr, standing.state),
+                )
+            )
+    if facts.shows_co_executors and facts.not_reported:
+        lines.append(tr("reminder.line.missing", agencies=", ".join(facts.not_reported)))
+    lines += ["", tr("reminder.hint")]
+    return Rendered("\n".join(lines), (answer_buttons(facts.item_id, tr),))
+
+
+def _what(kind: str, recipient: str | None, tr: Translator) -> str:
+    if kind == "report":
+        return tr("reminder.what.report", recipient=recipient or "")
+    return tr("reminder.what.deadline")
+
+
+def _when(facts: ReminderFacts, tr: Translator) -> str:
+    if facts.overdue_days:
+        return plural(tr, "reminder.overdue", facts.overdue_days)
+    if facts.working_days_left == 0:
+        return tr("reminder.left.today")
+    return plural(tr, "reminder.left", facts.working_days_left)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def render_missed_digest(payload: Mapping[str, Any], plan: Plan, tr: Translator) -> Rendered:
+    """The administrators' list of reminders that a downtime made too late to send."""
+    items = payload.get("items")
+    total = int(str(payload.get("total", 0)))
+    lines = [tr("missed.title", total=total)]
+    entries = items if isinstance(items, list) else []
+    for shown, entry in enumerate(entries):
+        if shown >= 40:
+            lines.append(tr("missed.more", more=len(entries) - shown))
+            break
+        point_id = str(entry.get("point", ""))
+        day = dt.date.fromisoformat(str(entry.get("day")))
+        lines.append(
+            tr(
+                "missed.item",
+                point=point_id,
+                slot=str(entry.get("slot", "")),
+                day=long_date(day, tr.language),
+                chats=int(entry.get("chats", 0)),
+            )
+        )
+    return Rendered("\n".join(lines))

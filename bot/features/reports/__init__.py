@@ -1,0 +1,1 @@
+"""Reports in chat: /report (a summary, a chart, a spreadsheet) and /ics (a calendar file)."""

@@ -1,0 +1,136 @@
+"""One update as a handler sees it: who asked, where, with what, and how to answer.
+
+``command`` and ``button`` turn a handler of a ``Command`` or a ``Press`` into the
+``(update, context)`` callback PTB calls, so that every handler starts from what it needs
+and none repeats the unpacking. ``reply`` renders a use case's answer in its reader's
+language, or its refusal from the catalogs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from telegram import CallbackQuery, Message, Update
+from telegram.ext import ContextTypes
+
+from bot.features.callback_data import CallbackKind
+from bot.features.telegram_io import caller_of, keyboard, number_arg
+from bot.i18n.catalog import Translator
+from bot.services import Services, services
+from bot.wording import refusal_text
+from scheduler.participants import Caller
+from scheduler.presentation import Rendered
+from scheduler.refusals import Refusal
+from scheduler.usecases.core import Answer, Core, languages
+
+T = TypeVar("T")
+Context = ContextTypes.DEFAULT_TYPE
+Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
+
+@dataclass(frozen=True)
+class Request:
+    """What every handler starts from."""
+
+    update: Update
+    context: Context
+    svc: Services
+    caller: Caller
+
+    @property
+    def core(self) -> Core:
+        return self.svc.core
+
+    def tr(self, answer: Answer[Any]) -> Translator:
+        return self.svc.tr(answer)
+
+    async def translator(self) -> Translator:
+        """The caller's translator, for an answer that needs no other use case."""
+        return self.svc.tr(await languages(self.core, self.caller))
+
+
+@dataclass(frozen=True)
+class Command(Request):
+    """A message: a command with its arguments, or text, a document, a photo."""
+
+    message: Message
+    args: list[str]
+
+    async def reply(
+        self, answer: Answer[T | Refusal], render: Callable[[T, Translator], str | Rendered]
+    ) -> None:
+        """Reply with the rendered result, or with the refusal."""
+        tr, result = self.tr(answer), answer.result
+        if isinstance(result, Refusal):
+            await self.message.reply_text(refusal_text(tr, result))
+            return
+        await self.send(render(result, tr))
+
+    async def send(self, rendered: str | Rendered) -> None:
+        if isinstance(rendered, Rendered):
+            await self.message.reply_text(rendered.text, reply_markup=keyboard(rendered.buttons))
+        else:
+            await self.message.reply_text(rendered)
+
+    async def say(self, key: str, **params: object) -> None:
+        """Reply with one catalog message (a usage line, say) in the caller's language."""
+        tr = await self.translator()
+        await self.message.reply_text(tr(key, **params))
+
+
+@dataclass(frozen=True)
+class Press(Request):
+    """A press of an inline button, with the fields of its callback data."""
+
+    query: CallbackQuery
+    fields: tuple[str, ...]
+
+    async def refuse(self, answer: Answer[Any], refusal: Refusal) -> None:
+        """Answer the press with the refusal, as an alert."""
+        await self.query.answer(refusal_text(self.tr(answer), refusal, plain=True), show_alert=True)
+
+    def row_id(self, index: int) -> int | None:
+        """The field at ``index`` as an id the database can hold, or None (a forged button)."""
+        return number_arg(self.fields[index])
+
+    async def stale(self) -> None:
+        """Answer a button that names nothing the bot knows."""
+        tr = await self.translator()
+        await self.query.answer(tr.plain("error.stale_button"), show_alert=True)
+
+
+def command(handler: Callable[[Command], Awaitable[None]]) -> Callback:
+    """The PTB callback of a handler of messages; updates without a message are ignored."""
+
+    async def callback(update: Update, context: Context) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        svc = services(context)
+        request = Command(
+            update, context, svc, caller_of(update), message, list(context.args or [])
+        )
+        await handler(request)
+
+    callback.__doc__ = handler.__doc__
+    return callback
+
+
+def button(kind: CallbackKind) -> Callable[[Callable[[Press], Awaitable[None]]], Callback]:
+    """The PTB callback of a handler of presses of ``kind``'s buttons."""
+
+    def wrap(handler: Callable[[Press], Awaitable[None]]) -> Callback:
+        async def callback(update: Update, context: Context) -> None:
+            query = update.callback_query
+            fields = kind.parse(query.data if query is not None else None)
+            if query is None or fields is None:
+                return
+            svc = services(context)
+            await handler(Press(update, context, svc, caller_of(update), query, fields))
+
+        callback.__doc__ = handler.__doc__
+        return callback
+
+    return wrap

@@ -1,0 +1,1 @@
+"""Status reports in chat: answer buttons, replies to reminders, /done and /status, undo."""

@@ -1,0 +1,32 @@
+"""Callback data of status reports.
+
+``st:<reminder>:<code>`` is an answer button under a reminder, ``cl:<reminder>:<code>`` one
+under the question the bot asks when a reply was unclear, and ``undo:<status>`` withdraws a
+report. ``<code>`` is the status's button code from the control vocabulary.
+"""
+
+from __future__ import annotations
+
+from bot.features.callback_data import CallbackKind
+from scheduler.vocabulary.control import STATUSES, Status
+
+_CODES = "|".join(spec.button for spec in STATUSES.values() if spec.button)
+
+ANSWER = CallbackKind("st", (r"\d{1,10}", _CODES))
+CLARIFY = CallbackKind("cl", (r"\d{1,10}", _CODES))
+UNDO = CallbackKind("undo", (r"\d{1,10}",))
+
+
+def answer_data(reminder_id: int, status: Status) -> str:
+    return ANSWER.build(reminder_id, _code(status))
+
+
+def clarify_data(reminder_id: int, status: Status) -> str:
+    return CLARIFY.build(reminder_id, _code(status))
+
+
+def _code(status: Status) -> str:
+    code = STATUSES[status].button
+    if code is None:
+        raise ValueError(f"{status} has no answer button")
+    return code

@@ -1,0 +1,1 @@
+"""Subscriptions: which reminders reach a chat."""

@@ -1,0 +1,106 @@
+"""The bot's handlers, in the one order PTB tries them; the first match wins.
+
+This list is the only place a handler is registered. Each feature under ``bot/features``
+holds its handlers, the messages it renders, and the callback data its buttons carry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.features.broadcasts import callbacks as broadcast_callbacks
+from bot.features.broadcasts import handlers as broadcasts
+from bot.features.browse import callbacks as browse_callbacks
+from bot.features.browse import handlers as browse
+from bot.features.calendar_days import handlers as calendar_days
+from bot.features.fallback import handlers as fallback
+from bot.features.members import handlers as members
+from bot.features.plan_changes import callbacks as plan_change_callbacks
+from bot.features.plan_changes import handlers as plan_changes
+from bot.features.reports import handlers as reports
+from bot.features.start import callbacks as start_callbacks
+from bot.features.start import handlers as start
+from bot.features.status import callbacks as status_callbacks
+from bot.features.status import handlers as status
+from bot.features.subscriptions import callbacks as subscription_callbacks
+from bot.features.subscriptions import handlers as subscriptions
+
+# Commands shown in Telegram's menu, in this order; each has a catalog key "menu.<name>".
+MENU_COMMANDS = (
+    "start",
+    "help",
+    "tasks",
+    "task",
+    "subscribe",
+    "subscriptions",
+    "unsubscribe",
+    "done",
+    "status",
+    "lang",
+)
+
+
+def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Every handler of the bot, in one visible, ordered list: the first match wins."""
+    reply = filters.REPLY & ~filters.COMMAND & (filters.TEXT | filters.Document.ALL | filters.PHOTO)
+    return [
+        CommandHandler("start", start.start),
+        CommandHandler("help", start.help_command),
+        CommandHandler("lang", start.language_menu),
+        CommandHandler("tasks", browse.tasks),
+        CommandHandler("task", browse.task),
+        CommandHandler("subscribe", subscriptions.subscribe_menu),
+        CommandHandler("subscriptions", subscriptions.list_subscriptions),
+        CommandHandler("unsubscribe", subscriptions.unsubscribe_menu),
+        CommandHandler("done", status.done_command),
+        CommandHandler("status", status.status_command),
+        CommandHandler("invite", members.invite),
+        CommandHandler("report", reports.report),
+        CommandHandler("ics", reports.ics),
+        CommandHandler("admin", members.admin_menu),
+        CommandHandler("audit", members.audit),
+        CommandHandler("members", members.members),
+        CommandHandler("removemember", members.remove_member),
+        CommandHandler("promote", members.promote),
+        CommandHandler("demote", members.demote),
+        CommandHandler("revoke", members.revoke),
+        CommandHandler("setdeadline", plan_changes.set_deadline),
+        CommandHandler("setreports", plan_changes.set_reports),
+        CommandHandler("setagencies", plan_changes.set_agencies),
+        CommandHandler("acks", plan_changes.acknowledgements),
+        CommandHandler("broadcast", broadcasts.broadcast),
+        CommandHandler("workday", calendar_days.working_day),
+        CommandHandler("dayoff", calendar_days.day_off),
+        CommandHandler("officialday", calendar_days.official_day),
+        CallbackQueryHandler(start.language_chosen, pattern=start_callbacks.LANGUAGE.pattern),
+        CallbackQueryHandler(browse.tasks_page, pattern=browse_callbacks.PAGE.pattern),
+        CallbackQueryHandler(browse.task_button, pattern=browse_callbacks.OPEN.pattern),
+        CallbackQueryHandler(
+            subscriptions.pick_task, pattern=subscription_callbacks.PICK_TASK.pattern
+        ),
+        CallbackQueryHandler(
+            subscriptions.subscribe_chosen, pattern=subscription_callbacks.SUBSCRIBE.pattern
+        ),
+        CallbackQueryHandler(
+            subscriptions.unsubscribe_chosen, pattern=subscription_callbacks.UNSUBSCRIBE.pattern
+        ),
+        CallbackQueryHandler(status.answer_button, pattern=status_callbacks.ANSWER.pattern),
+        CallbackQueryHandler(status.clarify_button, pattern=status_callbacks.CLARIFY.pattern),
+        CallbackQueryHandler(status.undo, pattern=status_callbacks.UNDO.pattern),
+        CallbackQueryHandler(
+            plan_changes.acknowledge, pattern=plan_change_callbacks.ACKNOWLEDGE.pattern
+        ),
+        CallbackQueryHandler(
+            broadcasts.broadcast_decision, pattern=broadcast_callbacks.BROADCAST.pattern
+        ),
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.Document.FileExtension("json"),
+            plan_changes.upload_plan,
+        ),
+        MessageHandler(reply, status.reply_to_bot),
+        MessageHandler(filters.COMMAND, fallback.unknown_command),
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, fallback.private_text),
+        CallbackQueryHandler(fallback.stale_button),
+    ]

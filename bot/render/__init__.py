@@ -1,1 +1,0 @@
-"""Rendering: turning the core's facts into catalog messages in the reader's language."""

@@ -1,0 +1,112 @@
+"""Words every feature's messages share: dates, plural forms, agency names, states, refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date
+
+from bot.i18n.catalog import Raw, Translator
+from scheduler.plan.model import Plan
+from scheduler.refusals import Refusal
+from scheduler.vocabulary.control import ITEM_STATES, STATUSES, ItemState, Status, state_of
+
+
+def long_date(day: dt.date, language: str) -> str:
+    return str(format_date(day, "long", locale=language))
+
+
+@cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+def plural(tr: Translator, key: str, n: int) -> str:
+    """The message ``key.<form>`` for ``n``, with the plural form the language needs."""
+    form = _locale(tr.language).plural_form(n)
+    if form not in ("one", "few", "many"):
+        form = "other"
+    return tr(f"{key}.{form}", n=n)
+
+
+def agency_name(plan: Plan, code: str, language: str) -> str:
+    for agency in plan.agencies:
+        if agency.code == code:
+            return agency.name.in_language(language)
+    return code
+
+
+def agency_label(plan: Plan, code: str, language: str) -> str:
+    """The code and the name, e.g. «МСМ — Ministry of Culture and Sport»."""
+    name = agency_name(plan, code, language)
+    return code if name == code else f"{code} — {name}"
+
+
+def status_label(tr: Translator, status: Status) -> str:
+    """A reported status in a sentence, with its mark: «✅ done»."""
+    return tr(STATUSES[status].label_key)
+
+
+def state_label(tr: Translator, state: ItemState) -> str:
+    """An item's state in chat, with its mark; «— not reported yet» before any report."""
+    return tr(ITEM_STATES[state].label_key)
+
+
+def reported_label(tr: Translator, status: Status | None) -> str:
+    """The state the latest report gives, in chat (None: nothing reported)."""
+    return state_label(tr, state_of(status))
+
+
+def plain_state(tr: Translator, state: ItemState) -> str:
+    """The state in words, without marks, for charts and spreadsheets."""
+    return tr.plain(ITEM_STATES[state].plain_key)
+
+
+def refusal_text(tr: Translator, refusal: Refusal, *, plain: bool = False) -> str:
+    """A refusal in the reader's language, from the catalog message ``refusal.<code>``.
+
+    ``plain`` for places Telegram shows without markup, such as a button's answer.
+    """
+    values = {
+        name: echo(value) if name in TYPED and isinstance(value, str) else _value(value)
+        for name, value in refusal.params.items()
+    }
+    key = f"refusal.{refusal.why}"
+    return tr.plain(key, **values) if plain else tr(key, **values)
+
+
+# Refusal values that quote what the user typed: cut short, as every quoted argument is.
+TYPED = ("code", "role")
+
+
+def echo(text: str, limit: int = 64) -> str:
+    """What the user typed, cut short enough to quote back."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _value(value: object) -> object:
+    if isinstance(value, tuple | list | set | frozenset):
+        items: Iterable[object] = sorted(value) if isinstance(value, set | frozenset) else value
+        return ", ".join(str(v) for v in items) or "—"
+    return "?" if value is None else value
+
+
+def local_time(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """A moment as the reader's wall clock in the plan's zone: «2016-06-30 09:00»."""
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+# Telegram allows 4096 characters; long messages stop short of that.
+MESSAGE_LIMIT = 3900
+
+
+def cut(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when anything was left out."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def joined(items: list[str]) -> Raw:
+    return Raw(", ".join(items))

@@ -1,0 +1,244 @@
+"""Status updates: an agency member says a control point is done, in progress or has a problem.
+
+Only members of an agency change that agency's status; anyone else is refused and the
+attempt is recorded. Each report is kept verbatim with who sent it, when, and for which
+agency and control point; an undo within a few minutes withdraws it without deleting it.
+A reply to a reminder is read by the classifier first: one clear status is recorded,
+anything else is answered with a question offering the statuses it could mean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scheduler.participants import Caller
+from scheduler.plan.control_points import ControlPoint
+from scheduler.plan_runtime import PlanRuntime
+from scheduler.progress import PointProgress
+from scheduler.refusals import Refusal, Why
+from scheduler.statuses import classify
+from scheduler.storage.status_repo import NewStatus, StatusEntry
+from scheduler.storage.unit_of_work import UnitOfWork
+from scheduler.usecases.core import Answer, Core, Visit, unknown_task
+from scheduler.usecases.stored_text import storable
+from scheduler.vocabulary.control import Source, Status, answer_statuses, closes
+
+UNDO_WINDOW = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A document or photo sent with a report; Telegram's file id finds it again."""
+
+    kind: str
+    file_id: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a member said, and where: a reminder they answered, or a task number."""
+
+    status: Status
+    text: str
+    source: Source
+    reminder_id: int | None = None
+    reminder_message: int | None = None
+    task: int | None = None
+    message_id: int | None = None
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message sent in reply to one of the bot's: text (or a caption), perhaps a file."""
+
+    text: str
+    replied_to: int
+    message_id: int
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class CoExecutor:
+    agency: str
+    status: Status | None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    status_id: int
+    point: ControlPoint
+    agency: str
+    status: Status
+    closes_point: bool
+    co_executors: tuple[CoExecutor, ...]
+
+
+@dataclass(frozen=True)
+class Clarify:
+    """The reply states no single status: ask, with one button per status in ``options``.
+
+    ``candidates`` are what the text could mean (empty when nothing was recognised).
+    """
+
+    reminder_id: int
+    candidates: tuple[Status, ...]
+    options: tuple[Status, ...]
+
+
+async def report_status(core: Core, caller: Caller, report: Report) -> Answer[Recorded | Refusal]:
+    """Record ``report`` for the caller's agency at the control point it names."""
+    async with core.visit(caller) as visit:
+        return visit.answer(await _record(visit, core.runtime, report))
+
+
+async def answer_reply(
+    core: Core, caller: Caller, reply: Reply
+) -> Answer[Recorded | Clarify | Refusal]:
+    """Record the status a reply to a reminder states, or ask which one it means."""
+    reading = classify(reply.text) if reply.text.strip() else None
+    async with core.visit(caller) as visit:
+        if reading is not None and reading.status is not None:
+            report = Report(
+                status=reading.status,
+                text=reply.text,
+                source=Source.REPLY,
+                reminder_message=reply.replied_to,
+                message_id=reply.message_id,
+                evidence=reply.evidence,
+            )
+            return visit.answer(await _record(visit, core.runtime, report))
+        if reading is None and reply.evidence is None:
+            return visit.answer(Refusal.of(Why.UNCLEAR))
+        item = await visit.uow.outbox.find_by_message(caller.chat_id or 0, reply.replied_to)
+        if item is None:
+            return visit.answer(Refusal.of(Why.NOT_A_REMINDER))
+        candidates = reading.candidates if reading is not None else ()
+        options = tuple(s for s in answer_statuses() if not candidates or s in candidates)
+        return visit.answer(Clarify(item.id, candidates, options))
+
+
+async def _record(visit: Visit, runtime: PlanRuntime, report: Report) -> Recorded | Refusal:
+    uow, caller = visit.uow, visit.caller
+    if caller.user is None or caller.chat is None:
+        return Refusal.of(Why.UNCLEAR)
+    target = await _target(uow, runtime, caller, report)
+    if isinstance(target, Refusal):
+        detail = {"task": None, "agencies": (), **target.params}
+        detail.update(reason=target.why, status=report.status, text=report.text[:500])
+        await visit.record("status.report", detail, allowed=False)
+        return target
+    point, agency = target
+    evidence = report.evidence
+    status_id = await uow.statuses.add(
+        NewStatus(
+            control_point=point.id,
+            task_number=point.task,
+            agency=agency,
+            status=report.status,
+            text=storable(report.text),
+            source=report.source,
+            user_id=caller.user.id,
+            chat_id=caller.chat.id,
+            message_id=report.message_id,
+            evidence_kind=evidence.kind if evidence else None,
+            evidence_file_id=evidence.file_id if evidence else None,
+            evidence_name=(storable(evidence.name or "") or None) if evidence else None,
+        ),
+        visit.now,
+    )
+    co: tuple[CoExecutor, ...] = ()
+    if agency == point.closer and len(point.agencies) > 1:
+        # The closer is shown where its co-executors stand; nobody else needs the lookup.
+        latest = (await uow.statuses.latest([point.id])).get(point.id, {})
+        co = tuple(
+            CoExecutor(code, latest[code].status if code in latest else None)
+            for code in point.agencies
+            if code != agency
+        )
+    return Recorded(
+        status_id=status_id,
+        point=point,
+        agency=agency,
+        status=report.status,
+        closes_point=agency == point.closer and closes(report.status),
+        co_executors=co,
+    )
+
+
+async def _target(
+    uow: UnitOfWork, runtime: PlanRuntime, caller: Caller, report: Report
+) -> tuple[ControlPoint, str] | Refusal:
+    memberships = {m.agency for m in await uow.members.of_user(caller.user_id or 0)}
+    if report.reminder_id is not None or report.reminder_message is not None:
+        item = (
+            await uow.outbox.get(report.reminder_id)
+            if report.reminder_id is not None
+            else await uow.outbox.find_by_message(caller.chat_id or 0, report.reminder_message or 0)
+        )
+        point = runtime.schedule.point(item.control_point) if item is not None else None
+        if item is None or point is None or item.chat_id != caller.chat_id:
+            return Refusal.of(Why.UNKNOWN_REMINDER)
+        asked = [str(a) for a in item.payload.get("agencies", ())] or list(point.agencies)
+        mine = [a for a in point.agencies if a in memberships and a in asked]
+        if not mine:
+            mine = [a for a in point.agencies if a in memberships]
+        if not mine:
+            return Refusal.of(Why.NOT_MEMBER, agencies=tuple(asked), task=point.task)
+        return point, mine[0]
+    if report.task is None or not runtime.has_task(report.task):
+        return unknown_task(runtime, report.task)
+    task = runtime.plan.task(report.task)
+    mine = [r.code for r in task.responsible if r.code in memberships]
+    if not mine:
+        agencies = tuple(r.code for r in task.responsible)
+        return Refusal.of(Why.NOT_MEMBER, agencies=agencies, task=report.task)
+    points = runtime.points_of(report.task)
+    latest = await uow.statuses.latest([p.id for p in points])
+    for agency in mine:
+        point = _current_point(points, agency, latest)
+        if point is not None:
+            return point, agency
+    return Refusal.of(Why.NOTHING_OPEN, agencies=tuple(mine), task=report.task)
+
+
+def _current_point(
+    points: Sequence[ControlPoint], agency: str, latest: dict[str, dict[str, StatusEntry]]
+) -> ControlPoint | None:
+    """The earliest point at which the agency is still chased."""
+    for point in sorted(points, key=lambda p: (p.effective, p.kind != "deadline", p.id)):
+        if agency in point.agencies and PointProgress.of(point, latest).chased(agency):
+            return point
+    return None
+
+
+class UndoResult(enum.StrEnum):
+    UNDONE = "undone"
+    EXPIRED = "expired"
+    NOT_YOURS = "not_yours"
+    UNKNOWN = "unknown"
+
+
+async def undo_status(
+    core: Core, caller: Caller, *, status_id: int, window: dt.timedelta = UNDO_WINDOW
+) -> Answer[UndoResult]:
+    """Withdraw the caller's own report within ``window``; anyone else's is refused."""
+    async with core.visit(caller) as visit:
+        return visit.answer(await _undo(visit, status_id, window))
+
+
+async def _undo(visit: Visit, status_id: int, window: dt.timedelta) -> UndoResult:
+    entry = await visit.uow.statuses.get(status_id)
+    if entry is None:
+        return UndoResult.UNKNOWN
+    if entry.user_id != visit.caller.user_id:
+        await visit.record("status.undo", {"status": status_id}, allowed=False)
+        return UndoResult.NOT_YOURS
+    if visit.now - entry.created_at > window:
+        return UndoResult.EXPIRED
+    revoked = await visit.uow.statuses.revoke(status_id, visit.now)
+    return UndoResult.UNDONE if revoked else UndoResult.UNKNOWN

@@ -1,0 +1,191 @@
+"""The control vocabulary: what an agency reports, and the states of a control item.
+
+A control item is one agency's part of one control point. An agency reports a ``Status``;
+the item's ``ItemState`` follows from its latest report (``state_of``), and a point's
+closer (its consolidator, else its lead) closes the point for every co-executor with a
+report whose state closes (see ``scheduler.progress``).
+
+Each status and each state is declared once, below, with everything the rest of the
+project reads about it: whether it closes a point, whether it stops the reminders, the
+catalog keys of its labels and of its answer button, its colour in the chart and its
+column in the summary. Adding a status or a state means adding it here; the tests in
+``tests/test_vocabulary.py`` fail until every language has its labels.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+
+class Status(enum.StrEnum):
+    """What an agency can report about its part of a control point."""
+
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    PROBLEM = "problem"
+    POSTPONED = "postponed"
+
+
+class Source(enum.StrEnum):
+    """How a report reached the bot."""
+
+    REPLY = "reply"  # a message in reply to a reminder
+    BUTTON = "button"  # an answer button under a reminder or a question
+    COMMAND = "command"  # /done or /status
+
+
+class ItemState(enum.StrEnum):
+    """Where a control item stands; NOT_STARTED until its agency says anything."""
+
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    PROBLEM = "problem"
+    POSTPONED = "postponed"
+    NOT_STARTED = "not_started"
+
+
+@dataclass(frozen=True, slots=True)
+class StatusSpec:
+    """What the project knows of one status.
+
+    ``state`` is the item state a report of it gives. ``words`` are what ``/status N WORD``
+    accepts for it. ``button`` is the one-letter code of its answer button (at most a few
+    bytes, since it rides in callback data), or None when no button offers it; ``button_key``
+    and ``label_key`` are catalog keys: the button's label, and the status in a sentence.
+    """
+
+    state: ItemState
+    words: tuple[str, ...]
+    label_key: str
+    button: str | None = None
+    button_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StateSpec:
+    """What the project knows of one item state.
+
+    ``closes``: when the closer's item is in this state, the whole point is closed.
+    ``stops_chasing``: an agency whose item is in this state is no longer reminded.
+    ``label_key`` names it in chat (with its mark), ``plain_key`` in charts and spreadsheets,
+    ``column`` is its summary column (catalog key ``report.col.<column>``), and ``colour``
+    its bars' colour in the chart.
+    """
+
+    closes: bool
+    stops_chasing: bool
+    label_key: str
+    plain_key: str
+    column: str
+    colour: str
+
+
+STATUSES: Mapping[Status, StatusSpec] = MappingProxyType(
+    {
+        Status.DONE: StatusSpec(
+            state=ItemState.DONE,
+            words=("done",),
+            label_key="status.done",
+            button="d",
+            button_key="button.done",
+        ),
+        Status.IN_PROGRESS: StatusSpec(
+            state=ItemState.IN_PROGRESS,
+            words=("in_progress", "progress"),
+            label_key="status.in_progress",
+            button="p",
+            button_key="button.in_progress",
+        ),
+        Status.PROBLEM: StatusSpec(
+            state=ItemState.PROBLEM,
+            words=("problem",),
+            label_key="status.problem",
+            button="x",
+            button_key="button.problem",
+        ),
+        Status.POSTPONED: StatusSpec(
+            state=ItemState.POSTPONED,
+            words=("postponed",),
+            label_key="status.postponed",
+        ),
+    }
+)
+
+ITEM_STATES: Mapping[ItemState, StateSpec] = MappingProxyType(
+    {
+        ItemState.DONE: StateSpec(
+            closes=True,
+            stops_chasing=True,
+            label_key="status.done",
+            plain_key="report.state.done",
+            column="done",
+            colour="#2e7d32",
+        ),
+        ItemState.IN_PROGRESS: StateSpec(
+            closes=False,
+            stops_chasing=False,
+            label_key="status.in_progress",
+            plain_key="report.state.in_progress",
+            column="in_progress",
+            colour="#f9a825",
+        ),
+        ItemState.PROBLEM: StateSpec(
+            closes=False,
+            stops_chasing=False,
+            label_key="status.problem",
+            plain_key="report.state.problem",
+            column="problem",
+            colour="#c62828",
+        ),
+        ItemState.POSTPONED: StateSpec(
+            closes=False,
+            stops_chasing=False,
+            label_key="status.postponed",
+            plain_key="report.state.postponed",
+            column="postponed",
+            colour="#6a1b9a",
+        ),
+        ItemState.NOT_STARTED: StateSpec(
+            closes=False,
+            stops_chasing=False,
+            label_key="status.none",
+            plain_key="report.state.not_started",
+            column="not_started",
+            colour="#b0bec5",
+        ),
+    }
+)
+
+
+def state_of(status: Status | None) -> ItemState:
+    """The state of an item whose latest report says ``status`` (None: nothing reported)."""
+    return ItemState.NOT_STARTED if status is None else STATUSES[status].state
+
+
+def closes(status: Status | None) -> bool:
+    """Whether the closer's report of ``status`` closes the point."""
+    return ITEM_STATES[state_of(status)].closes
+
+
+def stops_chasing(status: Status | None) -> bool:
+    """Whether an agency whose latest report says ``status`` is no longer reminded."""
+    return ITEM_STATES[state_of(status)].stops_chasing
+
+
+def status_named(word: str) -> Status | None:
+    """The status a typed word names (``done``, ``progress`` …), or None."""
+    folded = word.strip().lower()
+    return next((s for s, spec in STATUSES.items() if folded in spec.words), None)
+
+
+def answer_statuses() -> tuple[Status, ...]:
+    """The statuses offered as answer buttons, in declaration order."""
+    return tuple(s for s, spec in STATUSES.items() if spec.button is not None)
+
+
+def status_of_button(code: str) -> Status | None:
+    """The status whose answer button carries ``code``."""
+    return next((s for s, spec in STATUSES.items() if spec.button == code), None)

@@ -1,0 +1,126 @@
+"""The vocabularies are complete: every status, state, kind and refusal has all it needs.
+
+A state added to ``scheduler.vocabulary.control`` without its labels in every language, a
+colour or a summary column, a message kind without its renderer, or a refusal code without
+its message fails here rather than in front of a user.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.delivery.renderer import FACTS_RENDERERS, PAYLOAD_RENDERERS
+from bot.export.summary_text import SUMMARY_COLUMNS
+from bot.features.status.callbacks import ANSWER, CLARIFY
+from bot.i18n.catalog import LANGUAGES, Catalog, load_catalog
+from scheduler.refusals import Why
+from scheduler.vocabulary.control import (
+    ITEM_STATES,
+    STATUSES,
+    ItemState,
+    Status,
+    answer_statuses,
+    closes,
+    state_of,
+    status_named,
+    status_of_button,
+    stops_chasing,
+)
+from scheduler.vocabulary.messages import MESSAGE_KINDS, MessageKind, Phase, Slot
+
+COLOUR = re.compile(r"#[0-9a-f]{6}")
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def _missing(catalog: Catalog, keys: set[str]) -> dict[str, list[str]]:
+    return {lang: sorted(keys - catalog.keys(lang)) for lang in LANGUAGES}
+
+
+def test_every_status_and_state_is_declared() -> None:
+    assert set(STATUSES) == set(Status)
+    assert set(ITEM_STATES) == set(ItemState)
+    assert {state_of(s) for s in Status} | {state_of(None)} <= set(ItemState)
+
+
+def test_every_state_has_a_colour_and_a_summary_column(catalog: Catalog) -> None:
+    columns = [spec.column for spec in ITEM_STATES.values()]
+    assert len(set(columns)) == len(columns)
+    assert all(COLOUR.fullmatch(spec.colour) for spec in ITEM_STATES.values())
+    assert set(columns) <= set(SUMMARY_COLUMNS)
+    keys = {f"report.col.{c}" for c in SUMMARY_COLUMNS}
+    assert _missing(catalog, keys) == {lang: [] for lang in LANGUAGES}
+
+
+def test_every_status_and_state_has_its_labels_in_every_language(catalog: Catalog) -> None:
+    keys = {spec.label_key for spec in STATUSES.values()}
+    keys |= {spec.button_key for spec in STATUSES.values() if spec.button_key}
+    keys |= {spec.label_key for spec in ITEM_STATES.values()}
+    keys |= {spec.plain_key for spec in ITEM_STATES.values()}
+    assert _missing(catalog, keys) == {lang: [] for lang in LANGUAGES}
+
+
+def test_the_answer_buttons_are_short_distinct_and_read_back() -> None:
+    codes = [spec.button for spec in STATUSES.values() if spec.button]
+    assert len(set(codes)) == len(codes) and all(len(c.encode()) <= 4 for c in codes)
+    assert all(STATUSES[s].button_key for s in answer_statuses())
+    for status in answer_statuses():
+        code = STATUSES[status].button or ""
+        assert status_of_button(code) is status
+        for kind in (ANSWER, CLARIFY):
+            data = kind.build(4_294_967_295, code)
+            assert len(data.encode()) <= 64
+            assert kind.parse(data) == ("4294967295", code)
+    assert ANSWER.parse("st:1:z") is None and ANSWER.parse("st:x:d") is None
+    assert CLARIFY.parse("st:1:d") is None
+
+
+def test_what_closes_a_point_and_what_stops_the_chasing() -> None:
+    # Today a done report does both; nothing else does either.
+    assert [s for s in Status if closes(s)] == [Status.DONE]
+    assert [s for s in Status if stops_chasing(s)] == [Status.DONE]
+    assert not closes(None) and not stops_chasing(None)
+    for state, spec in ITEM_STATES.items():
+        # A state that closes the point can only be one the agency is no longer chased in.
+        assert not spec.closes or spec.stops_chasing, state
+
+
+def test_typed_status_words() -> None:
+    for status, spec in STATUSES.items():
+        for word in spec.words:
+            assert status_named(word.upper()) is status
+    assert status_named("finished") is None
+
+
+def test_every_message_kind_has_a_spec_and_a_renderer(catalog: Catalog) -> None:
+    assert set(MESSAGE_KINDS) == set(MessageKind)
+    for kind, spec in MESSAGE_KINDS.items():
+        rendered_by = FACTS_RENDERERS if spec.about_point else PAYLOAD_RENDERERS
+        assert kind in rendered_by, kind
+    assert set(FACTS_RENDERERS).isdisjoint(PAYLOAD_RENDERERS)
+    headings = {s.heading_key for s in MESSAGE_KINDS.values() if s.about_point}
+    assert _missing(catalog, headings) == {lang: [] for lang in LANGUAGES}
+
+
+def test_every_phase_has_a_kind_and_slots_read_back() -> None:
+    slots = [Slot(Phase.BEFORE, 10), Slot(Phase.BEFORE, 0), Slot(Phase.OVERDUE, 3)]
+    slots.append(Slot(Phase.ESCALATION))
+    assert [str(s) for s in slots] == ["-10", "0", "+3", "esc"]
+    assert [Slot.parse(str(s)) for s in slots] == slots
+    kinds = {MessageKind.REMINDER, MessageKind.OVERDUE, MessageKind.ESCALATION}
+    assert {s.kind for s in slots} == kinds
+    for text in ("", "+", "-x", "+0", "weekly", "+٣"):
+        with pytest.raises(ValueError):
+            Slot.parse(text)
+
+
+def test_every_refusal_has_its_message_in_every_language(catalog: Catalog) -> None:
+    keys = {f"refusal.{why}" for why in Why}
+    assert _missing(catalog, keys) == {lang: [] for lang in LANGUAGES}
+    used = {k.removeprefix("refusal.") for k in catalog.keys("kk") if k.startswith("refusal.")}
+    assert used == {str(why) for why in Why}, "a refusal message no code names"
