@@ -23,7 +23,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.background import Background
-from bot.cli import build_parser
+from bot.cli import build_parser, plan_or_problems
 from bot.cli import calendar as calendar_cli
 from bot.cli import plan as plan_cli
 from bot.cli import report as report_cli
@@ -43,7 +43,6 @@ from scheduler.clock import Clock, SystemClock
 from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.delivery.retry import RetryPolicy
 from scheduler.delivery.worker import DeliveryWorker
-from scheduler.plan import PlanError, load_plan
 from scheduler.plan.model import Plan
 from scheduler.plan_runtime import PlanHolder, RuntimeFactory, calendar_overrides
 from scheduler.reminders.policy import ReminderPolicy
@@ -184,7 +183,7 @@ async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_token()
-    plan = _load_plan_or_report(settings)
+    plan = plan_or_problems(settings, "eskertu")
     if plan is None:
         return 2
     app = build_application(settings, plan=plan)
@@ -213,16 +212,6 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
     before, after = asyncio.run(go())
     print(f"database at revision {after} (was {before or 'empty'})")
     return 0
-
-
-def _load_plan_or_report(settings: Settings) -> Plan | None:
-    try:
-        return load_plan(settings.plan_path)
-    except PlanError as exc:
-        print(f"eskertu: the plan {settings.plan_path} is invalid:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return None
 
 
 def _public_host(url: str) -> str:

@@ -10,13 +10,7 @@ from scheduler.participants import ChatInfo, UserInfo
 def user_info(user: User | None) -> UserInfo | None:
     if user is None:
         return None
-    return UserInfo(
-        id=user.id,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        username=user.username,
-        language_code=user.language_code,
-    )
+    return UserInfo(user.id, user.first_name, user.last_name, user.username, user.language_code)
 
 
 def chat_info(chat: Chat | None) -> ChatInfo | None:

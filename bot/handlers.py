@@ -15,11 +15,13 @@ from bot.features.broadcasts import handlers as broadcasts
 from bot.features.browse import callbacks as browse_callbacks
 from bot.features.browse import handlers as browse
 from bot.features.calendar_days import handlers as calendar_days
+from bot.features.callback_data import CallbackKind
 from bot.features.fallback import handlers as fallback
 from bot.features.members import handlers as members
 from bot.features.plan_changes import callbacks as plan_change_callbacks
 from bot.features.plan_changes import handlers as plan_changes
 from bot.features.reports import handlers as reports
+from bot.features.requests import Callback, answer_stale
 from bot.features.start import callbacks as start_callbacks
 from bot.features.start import handlers as start
 from bot.features.status import callbacks as status_callbacks
@@ -40,6 +42,11 @@ MENU_COMMANDS = (
     "status",
     "lang",
 )
+
+
+def on_press(kind: CallbackKind, callback: Callback) -> BaseHandler[Any, Any, Any]:
+    """The handler of presses of the buttons whose callback data is of ``kind``."""
+    return CallbackQueryHandler(callback, pattern=kind.pattern)
 
 
 def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
@@ -74,27 +81,17 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("workday", calendar_days.working_day),
         CommandHandler("dayoff", calendar_days.day_off),
         CommandHandler("officialday", calendar_days.official_day),
-        CallbackQueryHandler(start.language_chosen, pattern=start_callbacks.LANGUAGE.pattern),
-        CallbackQueryHandler(browse.tasks_page, pattern=browse_callbacks.PAGE.pattern),
-        CallbackQueryHandler(browse.task_button, pattern=browse_callbacks.OPEN.pattern),
-        CallbackQueryHandler(
-            subscriptions.pick_task, pattern=subscription_callbacks.PICK_TASK.pattern
-        ),
-        CallbackQueryHandler(
-            subscriptions.subscribe_chosen, pattern=subscription_callbacks.SUBSCRIBE.pattern
-        ),
-        CallbackQueryHandler(
-            subscriptions.unsubscribe_chosen, pattern=subscription_callbacks.UNSUBSCRIBE.pattern
-        ),
-        CallbackQueryHandler(status.answer_button, pattern=status_callbacks.ANSWER.pattern),
-        CallbackQueryHandler(status.clarify_button, pattern=status_callbacks.CLARIFY.pattern),
-        CallbackQueryHandler(status.undo, pattern=status_callbacks.UNDO.pattern),
-        CallbackQueryHandler(
-            plan_changes.acknowledge, pattern=plan_change_callbacks.ACKNOWLEDGE.pattern
-        ),
-        CallbackQueryHandler(
-            broadcasts.broadcast_decision, pattern=broadcast_callbacks.BROADCAST.pattern
-        ),
+        on_press(start_callbacks.LANGUAGE, start.language_chosen),
+        on_press(browse_callbacks.PAGE, browse.tasks_page),
+        on_press(browse_callbacks.OPEN, browse.task_button),
+        on_press(subscription_callbacks.PICK_TASK, subscriptions.pick_task),
+        on_press(subscription_callbacks.SUBSCRIBE, subscriptions.subscribe_chosen),
+        on_press(subscription_callbacks.UNSUBSCRIBE, subscriptions.unsubscribe_chosen),
+        on_press(status_callbacks.ANSWER, status.answer_button),
+        on_press(status_callbacks.CLARIFY, status.clarify_button),
+        on_press(status_callbacks.UNDO, status.undo),
+        on_press(plan_change_callbacks.ACKNOWLEDGE, plan_changes.acknowledge),
+        on_press(broadcast_callbacks.BROADCAST, broadcasts.broadcast_decision),
         MessageHandler(
             filters.ChatType.PRIVATE & filters.Document.FileExtension("json"),
             plan_changes.upload_plan,
@@ -102,5 +99,6 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         MessageHandler(reply, status.reply_to_bot),
         MessageHandler(filters.COMMAND, fallback.unknown_command),
         MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, fallback.private_text),
-        CallbackQueryHandler(fallback.stale_button),
+        # Any other button: an old message, or data no feature builds.
+        CallbackQueryHandler(answer_stale),
     ]

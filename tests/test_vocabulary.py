@@ -13,6 +13,7 @@ import pytest
 
 from bot.delivery.renderer import FACTS_RENDERERS, PAYLOAD_RENDERERS
 from bot.export.summary_text import SUMMARY_COLUMNS
+from bot.features.callback_data import ROW_ID_MAX
 from bot.features.status.callbacks import ANSWER, CLARIFY
 from bot.i18n.catalog import LANGUAGES, Catalog, load_catalog
 from scheduler.refusals import Why
@@ -73,9 +74,11 @@ def test_the_answer_buttons_are_short_distinct_and_read_back() -> None:
         code = STATUSES[status].button or ""
         assert status_of_button(code) is status
         for kind in (ANSWER, CLARIFY):
-            data = kind.build(4_294_967_295, code)
+            data = kind.build(ROW_ID_MAX, code)
             assert len(data.encode()) <= 64
-            assert kind.parse(data) == ("4294967295", code)
+            assert kind.parse(data) == (str(ROW_ID_MAX), code)
+            # An id the database cannot hold names no row: the button is stale.
+            assert kind.parse(kind.build(ROW_ID_MAX + 1, code)) is None
     assert ANSWER.parse("st:1:z") is None and ANSWER.parse("st:x:d") is None
     assert CLARIFY.parse("st:1:d") is None
 

@@ -8,8 +8,12 @@ an exit code. The composition root reads the settings once and passes them in.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
+
+from scheduler.plan import PlanError, load_plan
+from scheduler.plan.model import Plan
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -28,3 +32,14 @@ def build_parser(registrars: Sequence[Registrar]) -> argparse.ArgumentParser:
     for register in registrars:
         register(sub)
     return parser
+
+
+def plan_or_problems(settings: Settings, prog: str) -> Plan | None:
+    """The plan the settings name, or None once its problems are printed, one per line."""
+    try:
+        return load_plan(settings.plan_path)
+    except PlanError as exc:
+        print(f"{prog}: the plan {settings.plan_path} is invalid:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return None

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bot.cli import plan_or_problems
 from bot.settings import Settings
-from scheduler.plan import ControlPoint, PlanError, between, expand, load_plan
+from scheduler.plan import ControlPoint, between, expand
 from scheduler.plan.model import Plan
 from scheduler.plan.textmatch import fold
 from scheduler.plan_runtime import calendar_overrides
@@ -88,12 +89,8 @@ def run_calendar(args: argparse.Namespace, settings: Settings) -> int:
         return _error(str(exc))
     if end < start:
         return _error(f"--to {end} is before --from {start}")
-    try:
-        plan = load_plan(settings.plan_path)
-    except PlanError as exc:
-        print(f"eskertu calendar: the plan {settings.plan_path} is invalid:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+    plan = plan_or_problems(settings, "eskertu calendar")
+    if plan is None:
         return 1
     agency = None
     if args.agency is not None:

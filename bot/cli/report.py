@@ -16,12 +16,12 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bot.cli import plan_or_problems
 from bot.export.csv_file import csv_bytes
 from bot.export.xlsx import workbook_bytes
 from bot.i18n.catalog import LANGUAGES, load_catalog
 from bot.settings import Settings
 from scheduler.clock import Clock, SystemClock
-from scheduler.plan import PlanError, load_plan
 from scheduler.plan.model import Plan
 from scheduler.plan_runtime import PlanRuntime, build_runtime, calendar_overrides
 from scheduler.reminders.policy import ReminderPolicy
@@ -82,12 +82,8 @@ async def _report(plan: Plan, settings: Settings, clock: Clock, empty: bool) -> 
 
 def run_report(args: argparse.Namespace, settings: Settings, clock: Clock | None = None) -> int:
     """Write the report: 0 when written, 1 for an invalid plan, 2 for an unwritable file."""
-    try:
-        plan = load_plan(settings.plan_path)
-    except PlanError as exc:
-        print(f"eskertu report: the plan {settings.plan_path} is invalid:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+    plan = plan_or_problems(settings, "eskertu report")
+    if plan is None:
         return 1
     language = args.lang or settings.default_language
     report = asyncio.run(_report(plan, settings, clock or SystemClock(), _no_database(settings)))

@@ -10,6 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# A field that names a database row: digits only, and checked to fit in the database's
+# 32-bit ids before any handler sees it (``bot.features.requests.button``).
+ROW_ID = r"\d{1,10}"
+ROW_ID_MAX = 2**31 - 1
+
 
 @dataclass(frozen=True)
 class CallbackKind:
@@ -33,11 +38,13 @@ class CallbackKind:
         return data
 
     def parse(self, data: str | None) -> tuple[str, ...] | None:
-        """The fields of ``data``, or None when it is not of this kind."""
+        """The fields of ``data``, or None when it is not of this kind or names no row."""
         if data is None:
             return None
-        groups = (
-            "^" + ":".join([re.escape(self.prefix), *(f"({field})" for field in self.fields)]) + "$"
-        )
+        groups = "^" + ":".join([re.escape(self.prefix), *(f"({f})" for f in self.fields)]) + "$"
         found = re.fullmatch(groups, data)
-        return None if found is None else found.groups()
+        if found is None:
+            return None
+        fields = found.groups()
+        rows = (v for v, f in zip(fields, self.fields, strict=True) if f == ROW_ID)
+        return None if any(int(v) > ROW_ID_MAX for v in rows) else fields

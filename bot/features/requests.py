@@ -16,7 +16,7 @@ from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.features.callback_data import CallbackKind
-from bot.features.telegram_io import caller_of, keyboard, number_arg
+from bot.features.telegram_io import caller_of, keyboard
 from bot.i18n.catalog import Translator
 from bot.services import Services, services
 from bot.wording import refusal_text
@@ -91,15 +91,6 @@ class Press(Request):
         """Answer the press with the refusal, as an alert."""
         await self.query.answer(refusal_text(self.tr(answer), refusal, plain=True), show_alert=True)
 
-    def row_id(self, index: int) -> int | None:
-        """The field at ``index`` as an id the database can hold, or None (a forged button)."""
-        return number_arg(self.fields[index])
-
-    async def stale(self) -> None:
-        """Answer a button that names nothing the bot knows."""
-        tr = await self.translator()
-        await self.query.answer(tr.plain("error.stale_button"), show_alert=True)
-
 
 def command(handler: Callable[[Command], Awaitable[None]]) -> Callback:
     """The PTB callback of a handler of messages; updates without a message are ignored."""
@@ -124,8 +115,12 @@ def button(kind: CallbackKind) -> Callable[[Callable[[Press], Awaitable[None]]],
     def wrap(handler: Callable[[Press], Awaitable[None]]) -> Callback:
         async def callback(update: Update, context: Context) -> None:
             query = update.callback_query
-            fields = kind.parse(query.data if query is not None else None)
-            if query is None or fields is None:
+            if query is None:
+                return
+            fields = kind.parse(query.data)
+            if fields is None:
+                # Shaped like this kind's data but naming no row: forged, or from elsewhere.
+                await answer_stale(update, context)
                 return
             svc = services(context)
             await handler(Press(update, context, svc, caller_of(update), query, fields))
@@ -134,3 +129,13 @@ def button(kind: CallbackKind) -> Callable[[Callable[[Press], Awaitable[None]]],
         return callback
 
     return wrap
+
+
+async def answer_stale(update: Update, context: Context) -> None:
+    """Answer a button whose data names nothing the bot acts on: an old message, or forged."""
+    query = update.callback_query
+    if query is None:
+        return
+    svc = services(context)
+    tr = svc.tr(await languages(svc.core, caller_of(update)))
+    await query.answer(tr.plain("error.stale_button"), show_alert=True)

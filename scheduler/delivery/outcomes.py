@@ -30,10 +30,28 @@ class RetryAfter:
 
 
 @dataclass(frozen=True, slots=True)
-class Blocked:
-    """The user blocked the bot or the bot left the group: nothing more can reach the chat."""
+class _Failure:
+    """A send that failed, with Telegram's description of why."""
 
     description: str
+
+
+class Blocked(_Failure):
+    """The user blocked the bot or the bot left the group: nothing more can reach the chat."""
+
+    __slots__ = ()
+
+
+class Transient(_Failure):
+    """A failure that may pass: a server error, a timeout, a broken connection."""
+
+    __slots__ = ()
+
+
+class Rejected(_Failure):
+    """Telegram refused this message for good (chat not found, text too long …)."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,20 +59,6 @@ class Migrated:
     """The group became a supergroup and lives on under ``new_chat_id``."""
 
     new_chat_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class Transient:
-    """A failure that may pass: a server error, a timeout, a broken connection."""
-
-    description: str
-
-
-@dataclass(frozen=True, slots=True)
-class Rejected:
-    """Telegram refused this message for good (chat not found, text too long …)."""
-
-    description: str
 
 
 Outcome = Sent | RetryAfter | Blocked | Migrated | Transient | Rejected

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scheduler.storage.records import record
 from scheduler.storage.tables import (
     AdminRow,
     BroadcastRow,
@@ -15,7 +16,7 @@ from scheduler.storage.tables import (
     PlanChangeAckRow,
     PlanVersionRow,
 )
-from scheduler.storage.upsert import upsert
+from scheduler.storage.writes import changed_rows, upsert
 
 
 class AdminsRepository:
@@ -35,19 +36,19 @@ class AdminsRepository:
     async def promote(self, user_id: int, by: int, now: dt.datetime) -> None:
         await upsert(
             self._session,
-            AdminRow.__table__,  # type: ignore[arg-type]
+            AdminRow,
             {"user_id": user_id, "promoted_by": by, "promoted_at": now, "active": True},
             key=["user_id"],
-            update=["promoted_by", "promoted_at", "active"],
         )
 
     async def demote(self, user_id: int) -> bool:
-        result = await self._session.execute(
+        changed = await changed_rows(
+            self._session,
             update(AdminRow)
             .where(AdminRow.user_id == user_id, AdminRow.active.is_(True))
-            .values(active=False)
+            .values(active=False),
         )
-        return bool(getattr(result, "rowcount", 0))
+        return bool(changed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +63,7 @@ class PlanVersion:
 
 
 def _version(row: PlanVersionRow) -> PlanVersion:
-    return PlanVersion(
-        row.id, row.created_at, row.created_by, row.source, row.file_hash, row.document, row.summary
-    )
+    return record(PlanVersion, row)
 
 
 class PlanVersionsRepository:
@@ -150,9 +149,7 @@ class Broadcast:
 
 
 def _broadcast(row: BroadcastRow) -> Broadcast:
-    return Broadcast(
-        row.id, row.created_by, row.chat_id, row.audience, row.target, row.text, row.state
-    )
+    return record(Broadcast, row)
 
 
 class BroadcastsRepository:
@@ -188,12 +185,13 @@ class BroadcastsRepository:
             values["confirmed_at"] = now
         if to_state == "reported":
             values["reported_at"] = now
-        result = await self._session.execute(
+        changed = await changed_rows(
+            self._session,
             update(BroadcastRow)
             .where(BroadcastRow.id == broadcast_id, BroadcastRow.state == from_state)
-            .values(**values)
+            .values(**values),
         )
-        return bool(getattr(result, "rowcount", 0))
+        return bool(changed)
 
     async def sending(self) -> list[Broadcast]:
         rows = await self._session.scalars(

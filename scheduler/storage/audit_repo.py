@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scheduler.storage.records import record
 from scheduler.storage.tables import AuditRow
 
 
@@ -55,6 +56,6 @@ class AuditRepository:
         if allowed is not None:
             query = query.where(AuditRow.allowed.is_(allowed))
         return [
-            AuditEntry(r.id, r.at, r.user_id, r.chat_id, r.action, r.allowed, json.loads(r.detail))
+            record(AuditEntry, r, detail=json.loads(r.detail))
             for r in await self._session.scalars(query)
         ]

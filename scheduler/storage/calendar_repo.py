@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.storage.tables import CalendarOverrideRow
-from scheduler.storage.upsert import upsert
+from scheduler.storage.writes import changed_rows, upsert
 
 
 class CalendarRepository:
@@ -29,14 +29,14 @@ class CalendarRepository:
     async def put(self, day: dt.date, working: bool, note: str) -> None:
         await upsert(
             self._session,
-            CalendarOverrideRow.__table__,  # type: ignore[arg-type]
+            CalendarOverrideRow,
             {"day": day, "working": working, "note": note},
             key=["day"],
-            update=["working", "note"],
         )
 
     async def clear(self, day: dt.date) -> bool:
-        result = await self._session.execute(
-            delete(CalendarOverrideRow).where(CalendarOverrideRow.day == day)
+        changed = await changed_rows(
+            self._session,
+            delete(CalendarOverrideRow).where(CalendarOverrideRow.day == day),
         )
-        return bool(getattr(result, "rowcount", 0))
+        return bool(changed)

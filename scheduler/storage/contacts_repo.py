@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.participants import ChatInfo, LanguagePrefs, UserInfo
 from scheduler.storage.tables import ChatRow, UserRow
-from scheduler.storage.upsert import upsert
+from scheduler.storage.writes import upsert
 
 
 class ContactsRepository:
@@ -19,7 +19,7 @@ class ContactsRepository:
     async def save_user(self, user: UserInfo, now: dt.datetime) -> None:
         await upsert(
             self._session,
-            UserRow.__table__,  # type: ignore[arg-type]
+            UserRow,
             {
                 "id": user.id,
                 "first_name": user.first_name,
@@ -30,13 +30,13 @@ class ContactsRepository:
                 "last_seen": now,
             },
             key=["id"],
-            update=["first_name", "last_name", "username", "telegram_language", "last_seen"],
+            keep=["first_seen"],
         )
 
     async def save_chat(self, chat: ChatInfo, now: dt.datetime) -> None:
         await upsert(
             self._session,
-            ChatRow.__table__,  # type: ignore[arg-type]
+            ChatRow,
             {
                 "id": chat.id,
                 "type": chat.type,
@@ -46,7 +46,7 @@ class ContactsRepository:
                 "last_seen": now,
             },
             key=["id"],
-            update=["type", "title", "active", "last_seen"],
+            keep=["first_seen"],
         )
 
     async def language_prefs(self, user_id: int | None, chat_id: int | None) -> LanguagePrefs:

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.storage.tables import EngineStateRow
-from scheduler.storage.upsert import upsert
+from scheduler.storage.writes import upsert
 
 # Any fixed 64-bit number, distinct from the migration lock's.
 _TICK_LOCK_KEY = 0x45534B4552545502
@@ -25,10 +25,9 @@ class EngineStateRepository:
     async def put(self, key: str, value: str, now: dt.datetime) -> None:
         await upsert(
             self._session,
-            EngineStateRow.__table__,  # type: ignore[arg-type]
+            EngineStateRow,
             {"key": key, "value": value, "updated_at": now},
             key=["key"],
-            update=["value", "updated_at"],
         )
 
     async def get_time(self, key: str) -> dt.datetime | None:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scheduler.storage.records import record
 from scheduler.storage.tables import InviteRow, MembershipRow, UserRow
-from scheduler.storage.upsert import upsert
+from scheduler.storage.writes import changed_rows, upsert
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,7 @@ class MembersRepository:
     ) -> None:
         await upsert(
             self._session,
-            MembershipRow.__table__,  # type: ignore[arg-type]
+            MembershipRow,
             {
                 "user_id": user_id,
                 "agency": agency,
@@ -52,20 +53,21 @@ class MembersRepository:
                 "created_by": by,
             },
             key=["user_id", "agency"],
-            update=["role", "active"],
+            keep=["created_at", "created_by"],
         )
 
     async def remove(self, user_id: int, agency: str) -> bool:
-        result = await self._session.execute(
+        changed = await changed_rows(
+            self._session,
             update(MembershipRow)
             .where(
                 MembershipRow.user_id == user_id,
                 MembershipRow.agency == agency,
                 MembershipRow.active.is_(True),
             )
-            .values(active=False)
+            .values(active=False),
         )
-        return bool(getattr(result, "rowcount", 0))
+        return bool(changed)
 
     async def of_user(self, user_id: int) -> list[Member]:
         rows = await self._session.execute(
@@ -122,20 +124,22 @@ class MembersRepository:
 
     async def use_invite(self, invite_id: int) -> bool:
         """Count one use, unless another use took the last one first."""
-        result = await self._session.execute(
+        changed = await changed_rows(
+            self._session,
             update(InviteRow)
             .where(InviteRow.id == invite_id, InviteRow.uses < InviteRow.max_uses)
-            .values(uses=InviteRow.uses + 1)
+            .values(uses=InviteRow.uses + 1),
         )
-        return bool(getattr(result, "rowcount", 0))
+        return bool(changed)
 
     async def revoke_invite(self, invite_id: int, now: dt.datetime) -> bool:
-        result = await self._session.execute(
+        changed = await changed_rows(
+            self._session,
             update(InviteRow)
             .where(InviteRow.id == invite_id, InviteRow.revoked_at.is_(None))
-            .values(revoked_at=now)
+            .values(revoked_at=now),
         )
-        return bool(getattr(result, "rowcount", 0))
+        return bool(changed)
 
     async def invites(self, *, active_at: dt.datetime | None = None) -> list[Invite]:
         query = select(InviteRow).order_by(InviteRow.id)
@@ -149,13 +153,4 @@ class MembersRepository:
 
 
 def _invite(row: InviteRow) -> Invite:
-    return Invite(
-        id=row.id,
-        agency=row.agency,
-        role=row.role,
-        created_by=row.created_by,
-        expires_at=row.expires_at,
-        max_uses=row.max_uses,
-        uses=row.uses,
-        revoked_at=row.revoked_at,
-    )
+    return record(Invite, row)

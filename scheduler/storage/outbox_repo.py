@@ -22,7 +22,9 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scheduler.storage.records import record
 from scheduler.storage.tables import OutboxRow
+from scheduler.storage.writes import changed_rows
 from scheduler.vocabulary.messages import MessageKind
 
 
@@ -54,28 +56,21 @@ class NewMessage:
     state: OutboxState = OutboxState.PENDING
 
 
-@dataclass(frozen=True, slots=True)
-class OutboxItem:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutboxItem(NewMessage):
+    """A planned message as stored: its row id and how many sends were tried."""
+
     id: int
-    chat_id: int
-    control_point: str
-    slot: str
-    kind: MessageKind
-    payload: Mapping[str, Any]
-    due_at: dt.datetime
     attempts: int
 
 
 def _item(row: Any) -> OutboxItem:
-    return OutboxItem(
-        id=row.id,
-        chat_id=row.chat_id,
-        control_point=row.control_point,
-        slot=row.slot,
+    return record(
+        OutboxItem,
+        row,
         kind=MessageKind(row.kind),
         payload=json.loads(row.payload),
-        due_at=row.due_at,
-        attempts=row.attempts,
+        state=OutboxState(row.state),
     )
 
 
@@ -244,12 +239,13 @@ class OutboxRepository:
         return sorted(moved.scalars().all())
 
     async def cancel_pending_for_chat(self, chat_id: int, reason: str) -> int:
-        result = await self._session.execute(
+        changed = await changed_rows(
+            self._session,
             update(OutboxRow)
             .where(OutboxRow.chat_id == chat_id, OutboxRow.state.in_(UNSENT))
-            .values(state=OutboxState.CANCELLED, last_error=reason)
+            .values(state=OutboxState.CANCELLED, last_error=reason),
         )
-        return int(getattr(result, "rowcount", 0) or 0)
+        return changed
 
     async def depth(self) -> int:
         """How many messages wait to be sent."""

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.storage.tables import ProcessedUpdateRow
+from scheduler.storage.writes import changed_rows
 
 
 class ProcessedUpdatesRepository:
@@ -38,7 +39,8 @@ class ProcessedUpdatesRepository:
 
     async def forget_before(self, moment: dt.datetime) -> int:
         """Drop the ids taken before ``moment``; returns how many went."""
-        result = await self._session.execute(
-            delete(ProcessedUpdateRow).where(ProcessedUpdateRow.at < moment)
+        changed = await changed_rows(
+            self._session,
+            delete(ProcessedUpdateRow).where(ProcessedUpdateRow.at < moment),
         )
-        return int(getattr(result, "rowcount", 0) or 0)
+        return changed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -9,12 +10,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scheduler.storage.records import record
 from scheduler.storage.tables import StatusUpdateRow
 from scheduler.vocabulary.control import Status
 
 
 @dataclass(frozen=True, slots=True)
 class NewStatus:
+    """A report to store: who said what, where, about which agency's part of which point."""
+
     control_point: str
     task_number: int
     agency: str
@@ -29,36 +33,17 @@ class NewStatus:
     evidence_name: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StatusEntry:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatusEntry(NewStatus):
+    """A stored report, numbered in the order reports arrived."""
+
     id: int
-    control_point: str
-    task_number: int
-    agency: str
-    status: Status
-    text: str
-    source: str
-    user_id: int
     created_at: dt.datetime
-    evidence_kind: str | None
-    evidence_name: str | None
 
 
 def _entry(row: StatusUpdateRow) -> StatusEntry:
-    return StatusEntry(
-        id=row.id,
-        control_point=row.control_point,
-        task_number=row.task_number,
-        agency=row.agency,
-        # A value outside the vocabulary fails here, loudly, rather than read as another.
-        status=Status(row.status),
-        text=row.text,
-        source=row.source,
-        user_id=row.user_id,
-        created_at=row.created_at,
-        evidence_kind=row.evidence_kind,
-        evidence_name=row.evidence_name,
-    )
+    # A value outside the vocabulary fails here, loudly, rather than read as another.
+    return record(StatusEntry, row, status=Status(row.status))
 
 
 class StatusRepository:
@@ -66,21 +51,7 @@ class StatusRepository:
         self._session = session
 
     async def add(self, status: NewStatus, now: dt.datetime) -> int:
-        row = StatusUpdateRow(
-            control_point=status.control_point,
-            task_number=status.task_number,
-            agency=status.agency,
-            status=status.status,
-            text=status.text,
-            source=status.source,
-            user_id=status.user_id,
-            chat_id=status.chat_id,
-            message_id=status.message_id,
-            evidence_kind=status.evidence_kind,
-            evidence_file_id=status.evidence_file_id,
-            evidence_name=status.evidence_name,
-            created_at=now,
-        )
+        row = StatusUpdateRow(**dataclasses.asdict(status), created_at=now)
         self._session.add(row)
         await self._session.flush()
         return row.id

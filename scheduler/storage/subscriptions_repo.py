@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.storage.tables import ChatRow, SubscriptionRow
-from scheduler.storage.upsert import upsert
+from scheduler.storage.writes import changed_rows, upsert
 from scheduler.vocabulary.subscriptions import Follow
 
 
@@ -35,7 +35,7 @@ class SubscriptionRepository:
         """Subscribe the chat, or switch a lapsed subscription back on."""
         await upsert(
             self._session,
-            SubscriptionRow.__table__,  # type: ignore[arg-type]
+            SubscriptionRow,
             {
                 "chat_id": chat_id,
                 "kind": kind,
@@ -45,11 +45,12 @@ class SubscriptionRepository:
                 "created_by": by,
             },
             key=["chat_id", "kind", "target"],
-            update=["active"],
+            keep=["created_at", "created_by"],
         )
 
     async def unsubscribe(self, chat_id: int, kind: str, target: str) -> bool:
-        result = await self._session.execute(
+        changed = await changed_rows(
+            self._session,
             update(SubscriptionRow)
             .where(
                 SubscriptionRow.chat_id == chat_id,
@@ -57,9 +58,9 @@ class SubscriptionRepository:
                 SubscriptionRow.target == target,
                 SubscriptionRow.active.is_(True),
             )
-            .values(active=False)
+            .values(active=False),
         )
-        return bool(getattr(result, "rowcount", 0))
+        return bool(changed)
 
     async def of_chat(self, chat_id: int) -> list[Subscription]:
         rows = await self._session.execute(
@@ -94,15 +95,16 @@ class SubscriptionRepository:
 
     async def deactivate_chat(self, chat_id: int) -> int:
         """The bot was blocked or removed: stop every subscription of that chat."""
-        result = await self._session.execute(
+        changed = await changed_rows(
+            self._session,
             update(SubscriptionRow)
             .where(SubscriptionRow.chat_id == chat_id, SubscriptionRow.active.is_(True))
-            .values(active=False)
+            .values(active=False),
         )
         await self._session.execute(
-            update(ChatRow).where(ChatRow.id == chat_id).values(active=False)
+            update(ChatRow).where(ChatRow.id == chat_id).values(active=False),
         )
-        return int(getattr(result, "rowcount", 0) or 0)
+        return changed
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int, now: dt.datetime) -> int:
         """A group became a supergroup: its subscriptions continue under the new id."""

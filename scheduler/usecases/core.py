@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
 from scheduler.clock import Clock
@@ -84,15 +83,10 @@ class Visit:
             raise
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self._unit.__aexit__(exc_type, exc, tb)
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self._unit.__aexit__(*exc_info)
         # Only a committed contact may be skipped next time.
-        if exc_type is None:
+        if exc_info[0] is None:
             for key, value in self._written:
                 self.core.contacts.remember(key, value, self.now)
 

@@ -85,77 +85,32 @@ class StateSpec:
 
 STATUSES: Mapping[Status, StatusSpec] = MappingProxyType(
     {
-        Status.DONE: StatusSpec(
-            state=ItemState.DONE,
-            words=("done",),
-            label_key="status.done",
-            button="d",
-            button_key="button.done",
-        ),
+        Status.DONE: StatusSpec(ItemState.DONE, ("done",), "status.done", "d", "button.done"),
         Status.IN_PROGRESS: StatusSpec(
-            state=ItemState.IN_PROGRESS,
-            words=("in_progress", "progress"),
-            label_key="status.in_progress",
-            button="p",
-            button_key="button.in_progress",
+            ItemState.IN_PROGRESS,
+            ("in_progress", "progress"),
+            "status.in_progress",
+            "p",
+            "button.in_progress",
         ),
         Status.PROBLEM: StatusSpec(
-            state=ItemState.PROBLEM,
-            words=("problem",),
-            label_key="status.problem",
-            button="x",
-            button_key="button.problem",
+            ItemState.PROBLEM, ("problem",), "status.problem", "x", "button.problem"
         ),
-        Status.POSTPONED: StatusSpec(
-            state=ItemState.POSTPONED,
-            words=("postponed",),
-            label_key="status.postponed",
-        ),
+        Status.POSTPONED: StatusSpec(ItemState.POSTPONED, ("postponed",), "status.postponed"),
     }
 )
 
+# Per state: closes, stops chasing, chat label, plain label, summary column, chart colour.
 ITEM_STATES: Mapping[ItemState, StateSpec] = MappingProxyType(
     {
-        ItemState.DONE: StateSpec(
-            closes=True,
-            stops_chasing=True,
-            label_key="status.done",
-            plain_key="report.state.done",
-            column="done",
-            colour="#2e7d32",
-        ),
-        ItemState.IN_PROGRESS: StateSpec(
-            closes=False,
-            stops_chasing=False,
-            label_key="status.in_progress",
-            plain_key="report.state.in_progress",
-            column="in_progress",
-            colour="#f9a825",
-        ),
-        ItemState.PROBLEM: StateSpec(
-            closes=False,
-            stops_chasing=False,
-            label_key="status.problem",
-            plain_key="report.state.problem",
-            column="problem",
-            colour="#c62828",
-        ),
-        ItemState.POSTPONED: StateSpec(
-            closes=False,
-            stops_chasing=False,
-            label_key="status.postponed",
-            plain_key="report.state.postponed",
-            column="postponed",
-            colour="#6a1b9a",
-        ),
-        ItemState.NOT_STARTED: StateSpec(
-            closes=False,
-            stops_chasing=False,
-            label_key="status.none",
-            plain_key="report.state.not_started",
-            column="not_started",
-            colour="#b0bec5",
-        ),
+        state: StateSpec(closes, stops, label, f"report.state.{state}", str(state), colour)
+        for state, closes, stops, label, colour in (
+            (ItemState.DONE, True, True, "status.done", "#2e7d32"),
+            (ItemState.IN_PROGRESS, False, False, "status.in_progress", "#f9a825"),
+            (ItemState.PROBLEM, False, False, "status.problem", "#c62828"),
+            (ItemState.POSTPONED, False, False, "status.postponed", "#6a1b9a"),
+            (ItemState.NOT_STARTED, False, False, "status.none", "#b0bec5"),
+        )
     }
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.features.callback_data import CallbackKind
+from bot.features.callback_data import ROW_ID, CallbackKind
 
-BROADCAST = CallbackKind("bc", ("go|no", r"\d{1,10}"))
+BROADCAST = CallbackKind("bc", ("go|no", ROW_ID))
 SEND, DROP = "go", "no"

@@ -29,10 +29,7 @@ async def broadcast(request: Command) -> None:
 
 @button(callbacks.BROADCAST)
 async def broadcast_decision(press: Press) -> None:
-    send, draft = press.fields[0] == callbacks.SEND, press.row_id(1)
-    if draft is None:
-        await press.stale()
-        return
+    send, draft = press.fields[0] == callbacks.SEND, int(press.fields[1])
     answer = await broadcasts.confirm_broadcast(
         press.core, press.caller, broadcast_id=draft, send=send
     )

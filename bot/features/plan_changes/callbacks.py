@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from bot.features.callback_data import CallbackKind
+from bot.features.callback_data import ROW_ID, CallbackKind
 
-ACKNOWLEDGE = CallbackKind("ack", (r"\d{1,10}",))
+ACKNOWLEDGE = CallbackKind("ack", (ROW_ID,))

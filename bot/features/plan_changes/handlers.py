@@ -79,10 +79,7 @@ async def acknowledgements(request: Command) -> None:
 
 @button(callbacks.ACKNOWLEDGE)
 async def acknowledge(press: Press) -> None:
-    version = press.row_id(0)
-    if version is None:
-        await press.stale()
-        return
+    version = int(press.fields[0])
     answer = await plan_changes.acknowledge_change(press.core, press.caller, version=version)
     fresh = answer.result
     if isinstance(fresh, Refusal):

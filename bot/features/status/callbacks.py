@@ -7,14 +7,14 @@ report. ``<code>`` is the status's button code from the control vocabulary.
 
 from __future__ import annotations
 
-from bot.features.callback_data import CallbackKind
+from bot.features.callback_data import ROW_ID, CallbackKind
 from scheduler.vocabulary.control import STATUSES, Status
 
 _CODES = "|".join(spec.button for spec in STATUSES.values() if spec.button)
 
-ANSWER = CallbackKind("st", (r"\d{1,10}", _CODES))
-CLARIFY = CallbackKind("cl", (r"\d{1,10}", _CODES))
-UNDO = CallbackKind("undo", (r"\d{1,10}",))
+ANSWER = CallbackKind("st", (ROW_ID, _CODES))
+CLARIFY = CallbackKind("cl", (ROW_ID, _CODES))
+UNDO = CallbackKind("undo", (ROW_ID,))
 
 
 def answer_data(reminder_id: int, status: Status) -> str:

@@ -9,16 +9,7 @@ from bot.features.status import callbacks, render
 from bot.features.telegram_io import keyboard, number_arg
 from bot.wording import refusal_text
 from scheduler.refusals import Refusal
-from scheduler.usecases.status_updates import (
-    Clarify,
-    Evidence,
-    Reply,
-    Report,
-    UndoResult,
-    answer_reply,
-    report_status,
-    undo_status,
-)
+from scheduler.usecases import status_updates as updates
 from scheduler.vocabulary.control import Source, Status, status_named, status_of_button
 
 
@@ -39,14 +30,14 @@ async def _command(request: Command, status: Status | None, usage: str) -> None:
     if task is None or status is None:
         await request.say(usage)
         return
-    report = Report(
+    report = updates.Report(
         status=status,
         text=message.text or "",
         source=Source.COMMAND,
         task=task,
         message_id=message.message_id,
     )
-    answer = await report_status(request.core, request.caller, report)
+    answer = await updates.report_status(request.core, request.caller, report)
     await request.reply(
         answer, lambda recorded, tr: render.confirmation(recorded, request.svc.plan, tr)
     )
@@ -55,9 +46,8 @@ async def _command(request: Command, status: Status | None, usage: str) -> None:
 async def _status_button(press: Press, *, clarifying: bool) -> None:
     """An answer button under a reminder, or under the question about an unclear reply."""
     query = press.query
-    status, reminder_id = status_of_button(press.fields[1]), press.row_id(0)
-    if query.message is None or status is None or reminder_id is None:
-        await press.stale()
+    status = status_of_button(press.fields[1])
+    if query.message is None or status is None:
         return
     # What the officer said is the button they pressed, as it read to them.
     text, evidence, message_id = _pressed_label(query), None, query.message.message_id
@@ -67,15 +57,15 @@ async def _status_button(press: Press, *, clarifying: bool) -> None:
         text = original.text or original.caption or ""
         evidence = _evidence(original)
         message_id = original.message_id
-    report = Report(
+    report = updates.Report(
         status=status,
         text=text,
         source=Source.BUTTON,
-        reminder_id=reminder_id,
+        reminder_id=int(press.fields[0]),
         message_id=message_id,
         evidence=evidence,
     )
-    answer = await report_status(press.core, press.caller, report)
+    answer = await updates.report_status(press.core, press.caller, report)
     tr, result = press.tr(answer), answer.result
     if isinstance(result, Refusal):
         await query.answer(refusal_text(tr, result, plain=True)[:190], show_alert=True)
@@ -99,14 +89,12 @@ async def clarify_button(press: Press) -> None:
 
 @button(callbacks.UNDO)
 async def undo(press: Press) -> None:
-    status_id = press.row_id(0)
-    if status_id is None:
-        await press.stale()
-        return
-    answer = await undo_status(press.core, press.caller, status_id=status_id)
+    answer = await updates.undo_status(press.core, press.caller, status_id=int(press.fields[0]))
     tr, result = press.tr(answer), answer.result
-    await press.query.answer(tr.plain(f"undo.{result}"), show_alert=result is not UndoResult.UNDONE)
-    if result is UndoResult.UNDONE:
+    await press.query.answer(
+        tr.plain(f"undo.{result}"), show_alert=result is not updates.UndoResult.UNDONE
+    )
+    if result is updates.UndoResult.UNDONE:
         await press.query.edit_message_text(tr("undo.done"))
 
 
@@ -119,17 +107,17 @@ async def reply_to_bot(request: Command) -> None:
     if replied is None or author is None or author.id != request.context.bot.id:
         # A reply to another person is conversation between people, not a report.
         return
-    reply = Reply(
+    reply = updates.Reply(
         text=message.text or message.caption or "",
         replied_to=replied.message_id,
         message_id=message.message_id,
         evidence=_evidence(message),
     )
-    answer = await answer_reply(request.core, request.caller, reply)
+    answer = await updates.answer_reply(request.core, request.caller, reply)
     tr, result = request.tr(answer), answer.result
     if isinstance(result, Refusal):
         await message.reply_text(refusal_text(tr, result))
-    elif isinstance(result, Clarify):
+    elif isinstance(result, updates.Clarify):
         question = render.question(result, tr)
         # Quoting the officer's message keeps their words with the question, so the
         # button pressed later can store them verbatim.
@@ -150,9 +138,9 @@ def _pressed_label(query: CallbackQuery) -> str:
     return query.data or ""
 
 
-def _evidence(message: Message) -> Evidence | None:
+def _evidence(message: Message) -> updates.Evidence | None:
     if message.document is not None:
-        return Evidence("document", message.document.file_id, message.document.file_name)
+        return updates.Evidence("document", message.document.file_id, message.document.file_name)
     if message.photo:
-        return Evidence("photo", message.photo[-1].file_id, None)
+        return updates.Evidence("photo", message.photo[-1].file_id, None)
     return None

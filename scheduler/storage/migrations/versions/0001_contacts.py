@@ -1,13 +1,6 @@
-"""Users, chats and the calendar overrides.
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-26
-"""
+"""Users, chats and the calendar overrides."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -16,8 +9,6 @@ from scheduler.storage.tables import UtcDateTime
 
 revision: str = "0001"
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,13 +1,6 @@
-"""Memberships, subscriptions, status updates, the outbox, engine state, the audit log and invites.
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-26
-"""
+"""Memberships, subscriptions, status updates, the outbox, engine state, audit log and invites."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -16,8 +9,6 @@ from scheduler.storage.tables import UtcDateTime
 
 revision: str = "0002"
 down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
