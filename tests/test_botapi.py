@@ -33,11 +33,8 @@ from telegram.error import (
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 from telegram.request import HTTPXRequest
 
-from tests.botapi import BotApiServer, UploadedFile, count_violations, fixtures
-from tests.botapi.formatting import parse_html
-
-# The fixture under test, under the name tests ask for.
-botapi = fixtures.botapi
+from sandbox.botapi import BotApiServer, UploadedFile, count_violations
+from sandbox.botapi.formatting import parse_html
 
 USER_ID = 4201
 GROUP_ID = -3301

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from sandbox.botapi import BotApiServer, Call
 from scheduler.clock import Clock, FakeClock
 from scheduler.contacts import ChatInfo
 from scheduler.plan_runtime import PlanRuntime
@@ -24,7 +25,6 @@ from scheduler.storage.subscriptions_repo import AGENCY
 from scheduler.storage.tables import OutboxRow
 from scheduler.storage.unit_of_work import Database
 from scheduler.usecases.broadcasts import Draft, confirm_broadcast, draft_broadcast
-from tests.botapi import BotApiServer, Call
 
 BROADCAST_MARK = "📣"
 REPORT_MARK = "📬"

@@ -13,11 +13,10 @@ import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import select
 
+from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock
 from scheduler.delivery.outbox import NewMessage
 from scheduler.storage.tables import ProcessedUpdateRow
-from tests.botapi.fixtures import botapi
-from tests.botapi.server import BotApiServer
 from tests.webhook.instances import (
     PUBLIC_URL,
     SECRET,
@@ -27,8 +26,6 @@ from tests.webhook.instances import (
     stop_instance,
     wait_until,
 )
-
-__all__ = ["botapi"]
 
 START = dt.datetime(2016, 6, 1, 4, 0, tzinfo=dt.UTC)
 USER, OTHER = 7101, 7102

@@ -14,10 +14,10 @@ import threading
 from types import TracebackType
 from typing import Any
 
-from tests.botapi.endpoint import Endpoint
-from tests.botapi.model import UserInfo
-from tests.botapi.state import BotState
-from tests.botapi.waiting import Waiting
+from sandbox.botapi.endpoint import Endpoint
+from sandbox.botapi.model import UserInfo
+from sandbox.botapi.state import BotState
+from sandbox.botapi.waiting import Waiting
 
 DEFAULT_TOKEN = "123456:TEST-token"
 START_TIMEOUT = 5.0

@@ -10,12 +10,12 @@ import copy
 import time
 from typing import Any
 
-from tests.botapi.errors import bad_request
-from tests.botapi.formatting import render_text
-from tests.botapi.media import image_size, thumbnail_size
-from tests.botapi.model import ChatInfo, StoredFile, StoredMessage
-from tests.botapi.params import UploadedFile
-from tests.botapi.state import BotState
+from sandbox.botapi.errors import bad_request
+from sandbox.botapi.formatting import render_text
+from sandbox.botapi.media import image_size, thumbnail_size
+from sandbox.botapi.model import ChatInfo, StoredFile, StoredMessage
+from sandbox.botapi.params import UploadedFile
+from sandbox.botapi.state import BotState
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

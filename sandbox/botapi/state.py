@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.botapi.errors import chat_not_found, forbidden, group_migrated
-from tests.botapi.faults import FaultPlan
-from tests.botapi.limits import RateEnforcer
-from tests.botapi.model import PRIVATE, Call, ChatInfo, StoredFile, StoredMessage, UserInfo
+from sandbox.botapi.errors import chat_not_found, forbidden, group_migrated
+from sandbox.botapi.faults import FaultPlan
+from sandbox.botapi.limits import RateEnforcer
+from sandbox.botapi.model import PRIVATE, Call, ChatInfo, StoredFile, StoredMessage, UserInfo
 
 
 @dataclass
