@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from scheduler.clock import Clock
 from scheduler.delivery.outbox import MISSED, PENDING, NewMessage
+from scheduler.plan.control_points import ControlPoint
 from scheduler.reminders.schedule import Occasion, ReminderSchedule
 from scheduler.storage.status_repo import DONE, StatusEntry
 from scheduler.storage.subscriptions_repo import AGENCY, TASK, Subscription
@@ -141,13 +142,16 @@ async def _plan_waves(
 def _still_open(
     day: dt.date, occasion: Occasion, latest: dict[str, dict[str, StatusEntry]]
 ) -> _Open | None:
-    point = occasion.point
-    statuses = latest.get(point.id, {})
+    agencies = open_agencies(occasion.point, latest.get(occasion.point.id, {}))
+    return _Open(day, occasion, agencies) if agencies else None
+
+
+def open_agencies(point: ControlPoint, statuses: Mapping[str, StatusEntry]) -> tuple[str, ...]:
+    """The agencies still chased at a point: none once its lead (or consolidator) is done."""
     closer = point.consolidator or point.lead
     if _is_done(statuses.get(closer)):
-        return None
-    agencies = tuple(a for a in point.agencies if not _is_done(statuses.get(a)))
-    return _Open(day, occasion, agencies) if agencies else None
+        return ()
+    return tuple(a for a in point.agencies if not _is_done(statuses.get(a)))
 
 
 def _is_done(entry: StatusEntry | None) -> bool:
