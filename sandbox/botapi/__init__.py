@@ -15,7 +15,8 @@ fixture (``tests/conftest.py``) gives each test a fresh one.
 
 Lifecycle and addresses
     ``BotApiServer(token="123456:TEST-token", *, host="127.0.0.1", port=0,
-    bot_username="eskertu_test_bot", bot_first_name="Eskertu Test", rate_limit=False)``;
+    bot_username="eskertu_test_bot", bot_first_name="Eskertu Test", rate_limit=False,
+    clock=time.time)`` (``clock`` dates the messages, in seconds since the epoch);
     ``start() -> BotApiServer``, ``stop()``, ``outage(seconds)`` (down now, back on the
     same port later, without blocking), ``running``, ``port``, ``token``, ``bot``
     (the bot's User dict), ``base_url`` ("http://127.0.0.1:PORT/bot"), ``base_file_url``.
@@ -61,7 +62,8 @@ Recording
     params, chat_id, received, time, status, response, ok, result), ``mark() -> int`` for
     ``since=``, ``clear_calls()``, ``sent_messages(chat_id, since=None)`` (the bot's
     messages with edits applied), ``messages(chat_id, since=None, from_bot=None)``,
-    ``answered_callback(query_id) -> dict | None``, ``commands(scope=None,
+    ``answered_callback(query_id) -> dict | None``, ``revision`` (grows with every message
+    stored, edited or deleted), ``commands(scope=None,
     language_code="")``, ``webhook_info()``, ``file(file_id) -> StoredFile | None``,
     ``violations(*, attempts=False) -> Violations`` (see ``sandbox.botapi.limits``).
 

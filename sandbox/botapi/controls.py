@@ -289,6 +289,12 @@ class Controls:
             and (since is None or call.seq >= since)
         ]
 
+    @property
+    def revision(self) -> int:
+        """A number that grows whenever a message is stored, edited or deleted."""
+        with self.state.lock:
+            return self.state.revision
+
     def clear_calls(self) -> None:
         with self.state.lock:
             self.state.calls.clear()

@@ -11,6 +11,8 @@ import asyncio
 import contextlib
 import socket
 import threading
+import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -35,10 +37,11 @@ class BotApiServer(Waiting):
         bot_username: str = "eskertu_test_bot",
         bot_first_name: str = "Eskertu Test",
         rate_limit: bool = False,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         bot_id = int(token.split(":", 1)[0])
         bot = UserInfo(id=bot_id, first_name=bot_first_name, username=bot_username, is_bot=True)
-        self.state = BotState(token=token, bot=bot, rate_limit=rate_limit)
+        self.state = BotState(token=token, bot=bot, rate_limit=rate_limit, clock=clock)
         self.host = host
         self._port = port
         self._thread: threading.Thread | None = None
