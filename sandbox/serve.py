@@ -2,16 +2,18 @@
 
 The listening socket is bound before anything starts, so a port already taken is reported at
 once, and ``--port 0`` works (the system picks one). The address is printed only once the bot
-runs and the personas are in place: from then on the page answers.
+runs and the personas are in place: from then on the page answers. Ctrl-C or SIGTERM stops
+the page, then the bot, and the sandbox's temporary database is removed on the way out.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import socket
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TextIO
 
 import uvicorn
@@ -26,6 +28,23 @@ HOST = "127.0.0.1"
 DEFAULT_PORT = 8090
 # The page's long polls are cut short at a stop rather than waited for.
 GRACEFUL_SECONDS = 2
+
+
+class _SandboxServer(uvicorn.Server):
+    """uvicorn that returns once a signal has stopped it, instead of raising the signal again.
+
+    Raised again, SIGTERM would end the process before the temporary database is removed.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        stopping = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in stopping}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 def bind(port: int) -> socket.socket:
@@ -65,7 +84,7 @@ def serve(
         ws="none",
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
-    server = uvicorn.Server(config)
+    server = _SandboxServer(config)
     server.run(sockets=[listener])
     if not server.started:
         log.error("the sandbox did not start (see the errors above)")

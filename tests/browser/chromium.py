@@ -60,13 +60,23 @@ def chromium(width: int = 1280, height: int = 860) -> Iterator[BrowserContext]:
 
 
 @contextlib.contextmanager
-def running_demo(*extra: str) -> Iterator[str]:
+def running_demo(*extra: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """``python -m bot demo --port 0``: yields the page's address, stops it with SIGINT."""
+    with demo_process(*extra, env=env) as (address, _):
+        yield address
+
+
+@contextlib.contextmanager
+def demo_process(
+    *extra: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """The demo as a process, with its address; stopped with SIGINT unless already ended."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/tmp"),
         "PLAN_PATH": str(ROOT / "data" / "plan.json"),
         "LOG_LEVEL": "WARNING",
+        **(env or {}),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "demo", "--port", "0", *extra],
@@ -82,7 +92,7 @@ def running_demo(*extra: str) -> Iterator[str]:
     try:
         address = _address(process, [])
         drain.start()
-        yield address
+        yield address, process
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)

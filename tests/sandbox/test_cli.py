@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import signal
 import socket
+from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.__main__ import main
+from tests.browser.chromium import demo_process
 
 
 def test_a_taken_port_is_named(capsys: pytest.CaptureFixture[str]) -> None:
@@ -41,3 +45,16 @@ def test_the_help_names_the_defaults(capsys: pytest.CaptureFixture[str]) -> None
         main(["demo", "--help"])
     out = capsys.readouterr().out
     assert "default 8090" in out and "2015-11-16T08:30" in out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_the_demo_serves_then_stops_cleanly_on_a_signal(stop: int, tmp_path: Path) -> None:
+    with demo_process(env={"TMPDIR": str(tmp_path)}) as (address, process):
+        page = httpx.get(address, timeout=10)
+        assert page.status_code == 200 and "Ескерту — оқу алаңы" in page.text
+        assert [p.name[:13] for p in tmp_path.iterdir()] == ["eskertu-demo-"]
+        process.send_signal(stop)
+        assert process.wait(timeout=30) == 0
+    # The sandbox's database went with it.
+    assert list(tmp_path.iterdir()) == []
