@@ -71,6 +71,7 @@ def _attachment(message: Mapping[str, Any]) -> dict[str, Any] | None:
             "width": largest.get("width"),
             "height": largest.get("height"),
             "url": file_url(str(largest["file_id"]), inline=True),
+            "download": file_url(str(largest["file_id"])),
         }
     return None
 

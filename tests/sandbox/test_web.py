@@ -168,6 +168,33 @@ async def test_a_reply_in_the_group_and_a_document_both_ways(client: httpx.Async
     assert uploaded.content == b"%PDF-1.4 test"
 
 
+async def test_the_administrators_report_chart_and_spreadsheet_download(
+    client: httpx.AsyncClient,
+) -> None:
+    await _say(client, "administrator", ADMIN, "/report")
+    chart = await _wait_for(
+        client, "administrator", ADMIN, lambda m: (m["attachment"] or {}).get("kind") == "photo"
+    )
+    picture = await client.get(f"/{chart['attachment']['download']}")
+    assert picture.content.startswith(b"\x89PNG")
+    assert picture.headers["content-disposition"].startswith("attachment")
+    assert (
+        (await client.get(f"/{chart['attachment']['url']}"))
+        .headers["content-disposition"]
+        .startswith("inline")
+    )
+    await _say(client, "administrator", ADMIN, "/report xlsx")
+    sheet = await _wait_for(
+        client,
+        "administrator",
+        ADMIN,
+        lambda m: str((m["attachment"] or {}).get("name", "")).endswith(".xlsx"),
+    )
+    assert sheet["attachment"]["name"] == "eskertu-report-2015-11-16-kk.xlsx"
+    content = (await client.get(f"/{sheet['attachment']['url']}")).content
+    assert content.startswith(b"PK")
+
+
 async def test_the_clock_moves_to_the_next_reminder(client: httpx.AsyncClient) -> None:
     now = (await client.get("/api/clock")).json()
     assert now["label"].startswith("2015\u202fж. 16 қараша")

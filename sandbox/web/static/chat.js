@@ -165,12 +165,17 @@
 
   function drawAttachment(attachment) {
     if (attachment.kind === "photo") {
+      const box = el("div", "picture");
       const img = el("img", "photo");
       img.src = attachment.url;
       img.alt = "";
-      const a = link(attachment.url, "");
-      a.append(img);
-      return a;
+      const open = link(attachment.url, "");
+      open.append(img);
+      const save = link(attachment.download, words.download);
+      save.setAttribute("download", "");
+      save.className = "doc-name";
+      box.append(open, save);
+      return box;
     }
     const box = el("div", "document");
     box.append(el("span", "doc-icon", "📄"));
