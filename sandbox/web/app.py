@@ -123,16 +123,7 @@ class SandboxWeb:
             "language": tr.language,
             "words": {
                 key: tr.plain(f"sandbox.{key}")
-                for key in (
-                    "reply",
-                    "download",
-                    "edited",
-                    "empty",
-                    "jumping",
-                    "nothing_ahead",
-                    "sending",
-                    "failed",
-                )
+                for key in ("reply", "download", "edited", "empty", "jumping", "failed")
             },
         }
         context = {
