@@ -169,7 +169,7 @@ class SandboxWeb:
     async def send(self, request: Request) -> Response:
         sandbox = self._sandbox(request)
         tr = self.pages.translator(request)
-        async with request.form(max_files=1, max_part_size=MAX_UPLOAD) as form:
+        async with request.form(max_files=1) as form:
             try:
                 persona = self._persona(sandbox, form.get("persona"), tr)
                 chat_id = self._chat(request, sandbox, persona, tr)
@@ -178,7 +178,10 @@ class SandboxWeb:
                 upload = form.get("file")
                 chat = chat_id if chat_id < 0 else None
                 if isinstance(upload, UploadFile) and upload.filename:
-                    content = await upload.read()
+                    content = await upload.read(MAX_UPLOAD + 1)
+                    if len(content) > MAX_UPLOAD:
+                        limit = MAX_UPLOAD // (1024 * 1024)
+                        raise Refused(413, tr.plain("sandbox.error.too_big", megabytes=limit))
                     sandbox.server.send_document(
                         persona.user_id,
                         upload.filename,

@@ -259,6 +259,18 @@ async def test_what_the_page_should_not_ask_is_refused_with_a_reason(
     assert response.json() == {"error": expected}
 
 
+async def test_a_file_larger_than_telegram_allows_is_refused(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        f"/api/chats/{OFFICER}/messages",
+        data={"persona": "officer"},
+        files={"file": ("big.bin", b"x" * (20 * 1024 * 1024 + 1), "application/octet-stream")},
+    )
+    assert response.status_code == 413
+    assert response.json() == {"error": CATALOG.plain("kk", "sandbox.error.too_big", megabytes=20)}
+    names = [m["attachment"] for m in (await _chat(client, "officer", OFFICER))["messages"]]
+    assert not any(names)
+
+
 async def test_an_unknown_file_is_not_found(client: httpx.AsyncClient) -> None:
     response = await client.get("/files/nothing")
     assert response.status_code == 404
