@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.botapi import BotApiServer
+from sandbox.botapi import BotApiServer
 from tests.reliability.crashes import CONCURRENCY, CrashRun, kill_points
 
 FIRST_CHAT = 300_000_001

@@ -4,7 +4,7 @@ Run from the repository root::
 
     python -m bench.fanout [--chats 5000]
 
-It starts the local Bot API server (tests.botapi, no added latency), creates a SQLite
+It starts the local Bot API server (sandbox.botapi, no added latency), creates a SQLite
 database in a temporary folder with one subscribed private chat per ``--chats``, plans one
 reminder for each, and runs the real delivery worker with the real rate limiter and the PTB
 sender until the outbox is empty. The last line printed holds the figures; ``rate`` is the
@@ -30,6 +30,7 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.delivery.telegram_sender import TelegramSender
+from sandbox.botapi import BotApiServer
 from scheduler.clock import SystemClock
 from scheduler.delivery.ratelimit import RateLimiter
 from scheduler.delivery.worker import DeliveryWorker
@@ -38,7 +39,6 @@ from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
 from scheduler.storage.outbox_repo import NewMessage, OutboxItem
 from scheduler.storage.unit_of_work import Database
-from tests.botapi import BotApiServer
 
 FIRST_CHAT = 100_000_001
 TOKEN = "700001:bench-fanout"

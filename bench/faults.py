@@ -22,8 +22,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from sandbox.botapi import BotApiServer
 from scheduler.delivery.ratelimit import RateLimiter
-from tests.botapi import BotApiServer
 from tests.reliability.broadcast_faults import broadcast_through_faults
 
 

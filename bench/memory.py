@@ -4,7 +4,7 @@ Run from the repository root::
 
     python -m bench.memory [--subs 100000] [--wave 300] [--ticks 2]
 
-It starts the local Bot API server (tests.botapi) in this process, fills a SQLite file
+It starts the local Bot API server (sandbox.botapi) in this process, fills a SQLite file
 with ``--subs`` subscribed chats on the real plan (``data/plan.json``) and ``--wave``
 reminders already planned for the first chats, then starts ``python -m bot`` as a child
 process against both. The bot migrates, sets its menus, starts polling, runs its tick at
@@ -37,13 +37,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.synthetic import insert_subscriptions, plan_reminders, reminders_for
+from sandbox.botapi import BotApiServer
 from scheduler.plan import load_plan
 from scheduler.reminders.planner import LAST_TICK
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
 from scheduler.storage.tables import EngineStateRow
 from scheduler.storage.unit_of_work import Database
-from tests.botapi import BotApiServer
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_PATH = ROOT / "data" / "plan.json"

@@ -4,7 +4,7 @@ Run from the repository root::
 
     python -m bench.replies [--replies 500] [--officers 50]
 
-It starts the local Bot API server (tests.botapi) in this process and prepares a SQLite
+It starts the local Bot API server (sandbox.botapi) in this process and prepares a SQLite
 file: ``--officers`` officers, each a member of an agency of the real plan, and one reminder
 planned for each. The real bot then runs as a child process (``python -m bot``, long
 polling, as in production: a process of its own keeps the server's thread and the bot
@@ -41,12 +41,12 @@ from sqlalchemy import func, select
 
 from bench.memory import PLAN_PATH, ROOT, BotProcess, bot_process, polling_started
 from bench.synthetic import plan_reminders, reminders_for
+from sandbox.botapi import BotApiServer
 from scheduler.plan import load_plan
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
 from scheduler.storage.tables import StatusUpdateRow
 from scheduler.storage.unit_of_work import Database
-from tests.botapi import BotApiServer
 
 TOKEN = "700005:bench-replies"
 FIRST_OFFICER = 8_000_001

@@ -5,7 +5,7 @@ Run from the repository root, with PostgreSQL for the shared database::
     TEST_POSTGRES_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test python -m bench.webhook
 
 Each instance is a real ``python -m bot`` process in webhook mode on a port of 127.0.0.1,
-talking to the local Bot API server (tests.botapi) that runs in this process; all share one
+talking to the local Bot API server (sandbox.botapi) that runs in this process; all share one
 fresh schema of the PostgreSQL database. The bench plays Telegram and the load balancer:
 
 - ``one`` and ``three``: ``--updates`` "/help" commands from as many users are posted
@@ -46,13 +46,13 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from sandbox.botapi import BotApiServer
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
 from scheduler.storage.outbox_repo import NewMessage, OutboxState
 from scheduler.storage.tables import OutboxRow
 from scheduler.storage.unit_of_work import Database
 from scheduler.vocabulary.messages import MessageKind
-from tests.botapi import BotApiServer
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_PATH = ROOT / "data" / "plan.json"

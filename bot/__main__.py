@@ -1,8 +1,8 @@
 """Composition root: reads the settings once, builds everything, and runs the chosen command.
 
 ``python -m bot`` with no command runs the bot: with long polling, or as a webhook when
-WEBHOOK_URL is set. Nothing is built at
-import time; tests build the same application through :func:`build_application`.
+WEBHOOK_URL is set; ``python -m bot demo`` runs the same bot in the sandbox. Nothing is built
+at import time; tests build the same application through :func:`build_application`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ import os
 import secrets
 import socket
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 from prometheus_client import CollectorRegistry
 from telegram import BotCommand, Update
@@ -25,6 +27,7 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 from bot.background import Background
 from bot.cli import build_parser, plan_or_problems
 from bot.cli import calendar as calendar_cli
+from bot.cli import demo as demo_cli
 from bot.cli import plan as plan_cli
 from bot.cli import report as report_cli
 from bot.delivery.renderer import OutboxRenderer
@@ -39,7 +42,18 @@ from bot.settings import Settings, SettingsError, load_settings
 from bot.ticks import TickObserver
 from bot.webhook.metrics import METRICS_KEY, Metrics
 from bot.webhook.server import run_webhook_server
-from scheduler.clock import Clock, SystemClock
+from sandbox.botapi import BotApiServer
+from sandbox.personas import DEFAULT_CAST
+from sandbox.serve import bind, serve
+from sandbox.session import (
+    BOT_NAME,
+    BOT_USERNAME,
+    SANDBOX_LIMITS,
+    running_sandbox,
+    sandbox_settings,
+    sandbox_token,
+)
+from scheduler.clock import Clock, RunningClock, SystemClock
 from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.delivery.retry import RetryPolicy
 from scheduler.delivery.worker import DeliveryWorker
@@ -201,6 +215,43 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    """The sandbox: this same bot against a local Bot API server, with a web chat."""
+    cast = DEFAULT_CAST
+    clock = RunningClock(args.start.replace(tzinfo=settings.tz))
+    server = BotApiServer(
+        sandbox_token(),
+        bot_username=BOT_USERNAME,
+        bot_first_name=BOT_NAME,
+        clock=lambda: clock.now().timestamp(),
+    )
+    try:
+        listener = bind(args.port)
+    except OSError as exc:
+        print(f"eskertu: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 2
+    with listener, tempfile.TemporaryDirectory(prefix="eskertu-demo-") as scratch:
+        server.start()
+        try:
+            config = sandbox_settings(settings, server, Path(scratch) / "eskertu.sqlite3", cast)
+            plan = plan_or_problems(config, "eskertu demo")
+            if plan is None:
+                return 2
+            app = build_application(
+                config, plan=plan, clock=clock, limiter=RateLimiter(SANDBOX_LIMITS)
+            )
+            log.info("sandbox: the bot's clock starts at %s", clock.now().isoformat())
+            catalog = services_of(app).catalog
+            return serve(
+                lambda: running_sandbox(app, server, clock, cast),
+                listener,
+                catalog,
+                config.default_language,
+            )
+        finally:
+            server.stop()
+
+
 def _db(args: argparse.Namespace, settings: Settings) -> int:
     async def go() -> tuple[str | None, str | None]:
         db = Database(create_engine(settings.database_url))
@@ -225,6 +276,10 @@ def _register_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(handler=_run)
 
 
+def _register_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo_cli.register(sub, _demo)
+
+
 def _register_db(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("db", help="manage the database schema")
     db_sub = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -233,7 +288,14 @@ def _register_db(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(
-        [_register_run, _register_db, plan_cli.register, calendar_cli.register, report_cli.register]
+        [
+            _register_run,
+            _register_demo,
+            _register_db,
+            plan_cli.register,
+            calendar_cli.register,
+            report_cli.register,
+        ]
     )
     args = parser.parse_args(argv)
     if args.command is None:

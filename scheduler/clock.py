@@ -7,6 +7,8 @@ UTC+6 to UTC+5 on 1 March 2024, and the zone database knows which offset applies
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -69,6 +71,44 @@ class FakeClock:
                 f"(from {self._now.isoformat()} to {target.isoformat()})"
             )
         self._now = target
+
+
+class RunningClock:
+    """A clock that runs in real time from a chosen start, and can jump forward, never back.
+
+    The sandbox runs the bot in a past year of its plan: the clock ticks like a real one, so
+    the bot behaves as it would that day, and a trainer jumps it to the next reminder or a
+    week ahead. ``monotonic`` is injectable so that tests need not wait.
+    """
+
+    def __init__(self, start: datetime, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._monotonic = monotonic
+        # One tuple, replaced whole: a reader in another thread never sees half a jump.
+        self._anchor = (_require_aware(start, "start"), monotonic())
+
+    def __repr__(self) -> str:
+        return f"RunningClock({self.now().isoformat()})"
+
+    def now(self) -> datetime:
+        moment, origin = self._anchor
+        return moment + timedelta(seconds=self._monotonic() - origin)
+
+    def jump_to(self, moment: datetime) -> None:
+        """Go on running from ``moment``, which must be aware and not before the current time."""
+        target = _require_aware(moment, "moment")
+        current = self.now()
+        if target < current:
+            raise ValueError(
+                "a running clock cannot go back in time "
+                f"(from {current.isoformat()} to {target.isoformat()})"
+            )
+        self._anchor = (target, self._monotonic())
+
+    def advance(self, delta: timedelta) -> None:
+        """Jump forward by ``delta``; a negative delta is refused."""
+        if delta < timedelta(0):
+            raise ValueError(f"a running clock cannot go back in time (advance by {delta})")
+        self.jump_to(self.now() + delta)
 
 
 def local_now(clock: Clock, tz: ZoneInfo) -> datetime:

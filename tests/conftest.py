@@ -1,4 +1,4 @@
-"""Fixtures shared by the suite: databases on every configured engine, settings, the clock."""
+"""Fixtures shared by the suite: databases on every configured engine, the local Bot API."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from sandbox.botapi import BotApiServer
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
 from scheduler.storage.unit_of_work import Database
@@ -83,3 +84,14 @@ def postgres_url() -> Iterator[str]:
     """A schema of its own on PostgreSQL, for tests that are about sharing one database."""
     with _postgres_schema() as url:
         yield url
+
+
+@pytest.fixture
+def botapi() -> Iterator[BotApiServer]:
+    """A running local Bot API server on an ephemeral port, stopped after the test."""
+    server = BotApiServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

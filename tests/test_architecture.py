@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FORBIDDEN = ("telegram", "bot")
+FORBIDDEN = ("telegram", "bot", "sandbox")
 
 
 def _imports(path: Path) -> set[str]:
@@ -22,7 +22,7 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-def test_scheduler_never_imports_telegram_or_bot() -> None:
+def test_scheduler_never_imports_telegram_bot_or_the_sandbox() -> None:
     offenders = []
     files = sorted((ROOT / "scheduler").rglob("*.py"))
     assert len(files) > 5
@@ -55,6 +55,20 @@ def test_handlers_reach_storage_only_through_use_cases() -> None:
         for name in _imports(path)
         if name.startswith(("scheduler.storage", "sqlalchemy"))
     ]
+    assert offenders == []
+
+
+def test_the_local_bot_api_server_stands_alone() -> None:
+    """It plays Telegram: it knows nothing of the bot it serves, nor of its library."""
+    offenders = []
+    files = sorted((ROOT / "sandbox" / "botapi").rglob("*.py"))
+    assert len(files) > 5
+    for path in files:
+        for name in _imports(path):
+            if name.split(".")[0] in ("telegram", "bot", "scheduler"):
+                offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+            if name.startswith("sandbox.") and not name.startswith("sandbox.botapi"):
+                offenders.append(f"{path.relative_to(ROOT)} imports {name}")
     assert offenders == []
 
 

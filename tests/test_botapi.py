@@ -33,11 +33,8 @@ from telegram.error import (
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 from telegram.request import HTTPXRequest
 
-from tests.botapi import BotApiServer, UploadedFile, count_violations, fixtures
-from tests.botapi.formatting import parse_html
-
-# The fixture under test, under the name tests ask for.
-botapi = fixtures.botapi
+from sandbox.botapi import BotApiServer, UploadedFile, count_violations
+from sandbox.botapi.formatting import parse_html
 
 USER_ID = 4201
 GROUP_ID = -3301
@@ -371,6 +368,37 @@ async def test_delete_message(bot: Bot, botapi: BotApiServer, user_chat: int) ->
         await bot.delete_message(user_chat, sent.message_id)
     with pytest.raises(BadRequest, match="Wrong parameter action"):
         await bot.send_chat_action(user_chat, "dancing")
+
+
+async def test_revision_grows_with_each_change_and_only_then(
+    bot: Bot, botapi: BotApiServer, user_chat: int
+) -> None:
+    start = botapi.revision
+    botapi.send_text(user_chat, "hello")
+    assert botapi.revision == start + 1
+    sent = await bot.send_message(user_chat, "v1")
+    assert botapi.revision == start + 2
+    await bot.edit_message_text("v2", user_chat, sent.message_id)
+    assert botapi.revision == start + 3
+    with pytest.raises(BadRequest):
+        await bot.edit_message_text("v2", user_chat, sent.message_id)
+    await bot.get_me()
+    assert botapi.revision == start + 3
+    await bot.delete_message(user_chat, sent.message_id)
+    assert botapi.revision == start + 4
+
+
+async def test_messages_are_dated_by_the_servers_clock() -> None:
+    moment = dtm.datetime(2016, 6, 1, 3, 0, tzinfo=dtm.UTC).timestamp()
+    with BotApiServer(clock=lambda: moment) as server:
+        server.private_chat(server.user(USER_ID, "Айгүл"))
+        injected = server.send_text(USER_ID, "hello")
+        assert injected["message"]["date"] == int(moment)
+        async with _bot(server) as client:
+            sent = await client.send_message(USER_ID, "v1")
+            edited = await client.edit_message_text("v2", USER_ID, sent.message_id)
+        assert sent.date == dtm.datetime(2016, 6, 1, 3, 0, tzinfo=dtm.UTC)
+        assert isinstance(edited, Message) and edited.edit_date == sent.date
 
 
 # -- chats and members ---------------------------------------------------------------------

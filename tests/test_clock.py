@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.clock import Clock, FakeClock, SystemClock, local_now
+from scheduler.clock import Clock, FakeClock, RunningClock, SystemClock, local_now
 
 ALMATY = ZoneInfo("Asia/Almaty")
 
@@ -123,3 +124,54 @@ def test_a_year_of_hourly_ticks_visits_every_local_day_of_2016() -> None:
     assert min(seen) == date(2016, 1, 1)
     assert max(seen) == date(2016, 12, 31)
     assert clock.now() == datetime(2016, 12, 31, 18, 0, tzinfo=UTC)
+
+
+class _Ticks:
+    """A monotonic source that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.value = 1000.0
+
+    def __call__(self) -> float:
+        return self.value
+
+
+def test_running_clock_runs_in_real_time_from_its_start() -> None:
+    ticks = _Ticks()
+    clock = RunningClock(datetime(2016, 6, 1, 9, 0, tzinfo=ALMATY), monotonic=ticks)
+    assert clock.now() == datetime(2016, 6, 1, 3, 0, tzinfo=UTC)
+    assert clock.now().tzinfo is UTC
+    ticks.value += 90.5
+    assert clock.now() == datetime(2016, 6, 1, 3, 1, 30, 500_000, tzinfo=UTC)
+
+
+def test_running_clock_jumps_forward_and_runs_on_from_there() -> None:
+    ticks = _Ticks()
+    clock = RunningClock(datetime(2016, 6, 1, 3, 0, tzinfo=UTC), monotonic=ticks)
+    ticks.value += 10
+    clock.jump_to(datetime(2016, 6, 8, 9, 0, tzinfo=ALMATY))
+    assert clock.now() == datetime(2016, 6, 8, 3, 0, tzinfo=UTC)
+    ticks.value += 60
+    assert clock.now() == datetime(2016, 6, 8, 3, 1, tzinfo=UTC)
+    clock.advance(timedelta(days=1))
+    assert clock.now() == datetime(2016, 6, 9, 3, 1, tzinfo=UTC)
+
+
+def test_running_clock_never_goes_back() -> None:
+    ticks = _Ticks()
+    clock = RunningClock(datetime(2016, 6, 1, 3, 0, tzinfo=UTC), monotonic=ticks)
+    ticks.value += 5
+    with pytest.raises(ValueError, match="cannot go back"):
+        clock.jump_to(datetime(2016, 6, 1, 3, 0, tzinfo=UTC))
+    with pytest.raises(ValueError, match="cannot go back"):
+        clock.advance(timedelta(seconds=-1))
+    with pytest.raises(ValueError, match="timezone-aware"):
+        clock.jump_to(datetime(2016, 6, 2, 9, 0))
+    assert clock.now() == datetime(2016, 6, 1, 3, 0, 5, tzinfo=UTC)
+
+
+def test_running_clock_really_runs() -> None:
+    clock = RunningClock(datetime(2016, 6, 1, 3, 0, tzinfo=UTC))
+    first = clock.now()
+    time.sleep(0.01)
+    assert clock.now() > first

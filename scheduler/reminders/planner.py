@@ -95,33 +95,14 @@ async def _plan_waves(
     schedule: ReminderSchedule,
     admins: Sequence[int],
 ) -> TickResult:
-    occasions = [(day, occ) for day in days for occ in schedule.occasions_on(day)]
-    if not occasions:
+    due = await reminders_due(uow, days, schedule, admins)
+    if not due:
         return TickResult(waves=tuple(days))
-    latest = await uow.statuses.latest({occ.point.id for _, occ in occasions})
-    still_open = [
-        item for day, occ in occasions if (item := _still_open(day, occ, latest)) is not None
-    ]
-    if not still_open:
-        return TickResult(waves=tuple(days))
-
-    controls = schedule.controls
-    agencies: set[str] = set()
-    for item in still_open:
-        if _audience(item.occasion) is Audience.CONTROLLERS:
-            agencies.update(controls.get(item.occasion.point.task, ()))
-        else:
-            agencies.update(item.agencies)
-    followers = await uow.subscriptions.followers(
-        agencies=agencies, tasks={item.occasion.point.task for item in still_open}
-    )
-    by_target = _index(followers)
-
     fresh_days = {day for day in days if is_fresh(day, now, schedule)}
     messages: list[NewMessage] = []
-    for item in still_open:
+    for item, chats in due:
         state = OutboxState.PENDING if item.day in fresh_days else OutboxState.MISSED
-        for chat_id, focus in _recipients(item, by_target, controls, admins).items():
+        for chat_id, focus in chats.items():
             messages.append(
                 NewMessage(
                     chat_id=chat_id,
@@ -140,6 +121,37 @@ async def _plan_waves(
     if recorded_missed:
         await uow.outbox.enqueue(_missed_digest(missed, admins, now), now)
     return TickResult(waves=tuple(days), planned=planned, missed=recorded_missed)
+
+
+async def reminders_due(
+    uow: UnitOfWork, days: Sequence[dt.date], schedule: ReminderSchedule, admins: Sequence[int]
+) -> list[tuple[_Open, dict[int, set[str]]]]:
+    """The occasions of ``days`` still open, each with the chats it reminds and of whom.
+
+    Occasions nobody follows are left out.
+    """
+    occasions = [(day, occ) for day in days for occ in schedule.occasions_on(day)]
+    if not occasions:
+        return []
+    latest = await uow.statuses.latest({occ.point.id for _, occ in occasions})
+    still_open = [
+        item for day, occ in occasions if (item := _still_open(day, occ, latest)) is not None
+    ]
+    if not still_open:
+        return []
+    controls = schedule.controls
+    agencies: set[str] = set()
+    for item in still_open:
+        if _audience(item.occasion) is Audience.CONTROLLERS:
+            agencies.update(controls.get(item.occasion.point.task, ()))
+        else:
+            agencies.update(item.agencies)
+    followers = await uow.subscriptions.followers(
+        agencies=agencies, tasks={item.occasion.point.task for item in still_open}
+    )
+    by_target = _index(followers)
+    found = [(item, _recipients(item, by_target, controls, admins)) for item in still_open]
+    return [(item, chats) for item, chats in found if chats]
 
 
 def _still_open(

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from tests.botapi import BotApiServer
+from sandbox.botapi import BotApiServer
 
 # Shaped like a real token, so that the test can tell whether it leaks into an error text.
 TOKEN = "7012345678:AAHk2vQ-Xb9sLmN4pRtY6uWz8aC0dEfGhIj"

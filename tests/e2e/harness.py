@@ -15,10 +15,10 @@ from telegram.ext import Application
 from bot.__main__ import build_application
 from bot.services import Services, services_of
 from bot.settings import Settings
+from sandbox.botapi.server import BotApiServer
 from scheduler.clock import Clock, FakeClock
 from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.plan import load_plan
-from tests.botapi.server import BotApiServer
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN_PATH = ROOT / "data" / "plan.json"

@@ -12,15 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.jobs import run_tick
+from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock
 from scheduler.plan import load_plan
 from scheduler.plan.serialize import dump_plan
 from scheduler.storage.tables import AuditRow, OutboxRow, StatusUpdateRow
-from tests.botapi.fixtures import botapi
-from tests.botapi.server import BotApiServer
 from tests.e2e.harness import PLAN_PATH, RunningBot, delivered, running_bot
-
-__all__ = ["botapi"]
 
 ALMATY = ZoneInfo("Asia/Almaty")
 ADMIN, MSM, ZHAO, STRANGER, DEPUTY = 8001, 8002, 8003, 8004, 8005

@@ -10,13 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.jobs import run_tick
+from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock
 from scheduler.storage.tables import AuditRow, MembershipRow, StatusUpdateRow, SubscriptionRow
-from tests.botapi.fixtures import botapi
-from tests.botapi.server import BotApiServer
 from tests.e2e.harness import RunningBot, delivered, running_bot
-
-__all__ = ["botapi"]
 
 ALMATY = ZoneInfo("Asia/Almaty")
 ADMIN, COORDINATOR, OFFICER, OUTSIDER = 7001, 7002, 7003, 7004

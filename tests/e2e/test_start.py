@@ -10,12 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from sandbox.botapi.server import BotApiServer
 from scheduler.storage.tables import ChatRow, UserRow
-from tests.botapi.fixtures import botapi
-from tests.botapi.server import BotApiServer
 from tests.e2e.harness import PLAN_PATH, ROOT, running_bot
-
-__all__ = ["botapi"]
 
 
 async def test_start_answers_in_kazakh_and_records_the_chat(

@@ -15,16 +15,13 @@ from telegram.ext import Application
 from bot.__main__ import build_application
 from bot.jobs import run_tick
 from bot.services import services_of
+from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock
 from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.plan import load_plan
 from scheduler.storage.tables import OutboxRow
 from scheduler.vocabulary.subscriptions import Follow
-from tests.botapi.fixtures import botapi
-from tests.botapi.server import BotApiServer
 from tests.e2e.harness import make_settings
-
-__all__ = ["botapi"]
 
 ALMATY = ZoneInfo("Asia/Almaty")
 CHATS = range(9001, 9041)

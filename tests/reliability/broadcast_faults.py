@@ -15,12 +15,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.jobs import run_tick
+from sandbox.botapi import BotApiServer, FaultRule
 from scheduler.clock import SystemClock
 from scheduler.delivery.ratelimit import RateLimiter
 from scheduler.storage.outbox_repo import OutboxState
 from scheduler.storage.tables import OutboxRow
 from scheduler.vocabulary.messages import MessageKind
-from tests.botapi import BotApiServer, FaultRule
 from tests.e2e.harness import running_bot
 from tests.reliability.support import (
     LostAnswers,

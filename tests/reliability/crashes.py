@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.__main__ import reminder_policy
+from sandbox.botapi import BotApiServer
 from scheduler.clock import SystemClock
 from scheduler.delivery.worker import DeliveryWorker
 from scheduler.plan import load_plan
@@ -37,7 +38,6 @@ from scheduler.plan_runtime import build_runtime
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
 from scheduler.storage.unit_of_work import Database
-from tests.botapi import BotApiServer
 from tests.e2e.harness import PLAN_PATH, ROOT, make_settings
 from tests.reliability.support import broadcast_to_all, copies, per_chat, save_chats
 from tests.usecases.support import core_for

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from sandbox.botapi import BotApiServer, Call
 from scheduler.clock import FakeClock
 from scheduler.participants import Caller, ChatInfo, UserInfo
 from scheduler.storage.tables import OutboxRow
@@ -25,7 +26,6 @@ from scheduler.storage.unit_of_work import Database
 from scheduler.usecases.broadcasts import Draft, confirm_broadcast, draft_broadcast
 from scheduler.usecases.core import Core
 from scheduler.vocabulary.subscriptions import Follow
-from tests.botapi import BotApiServer, Call
 
 BROADCAST_MARK = "📣"
 REPORT_MARK = "📬"

@@ -13,11 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.botapi.fixtures import botapi
-from tests.botapi.server import BotApiServer
+from sandbox.botapi.server import BotApiServer
 from tests.reliability.crashes import CONCURRENCY, CrashRun, kill_points
-
-__all__ = ["botapi"]
 
 
 @pytest.mark.slow

@@ -29,6 +29,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from bot.jobs import run_tick
+from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock
 from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.storage import engine as storage_engine
@@ -36,8 +37,6 @@ from scheduler.storage.outbox_repo import OutboxState
 from scheduler.storage.tables import OutboxRow
 from scheduler.storage.unit_of_work import Database
 from scheduler.vocabulary.messages import reminder_kinds
-from tests.botapi.fixtures import botapi
-from tests.botapi.server import BotApiServer
 from tests.e2e.harness import running_bot
 from tests.reliability.support import (
     broadcast_to_all,
@@ -50,8 +49,6 @@ from tests.reliability.support import (
     sends_reach,
     subscribe,
 )
-
-__all__ = ["botapi"]
 
 ALMATY = ZoneInfo("Asia/Almaty")
 ADMIN = 90_001

@@ -23,13 +23,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.jobs import run_tick
+from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock, SystemClock
 from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.delivery.worker import DeliveryWorker
 from scheduler.storage.outbox_repo import OutboxState
 from scheduler.vocabulary.messages import MessageKind
-from tests.botapi.fixtures import botapi
-from tests.botapi.server import BotApiServer
 from tests.e2e.harness import running_bot
 from tests.reliability.broadcast_faults import (
     ADMIN,
@@ -52,8 +51,6 @@ from tests.reliability.support import (
     successful_sends,
     take_down,
 )
-
-__all__ = ["botapi"]
 
 ALMATY = ZoneInfo("Asia/Almaty")
 CONCURRENCY = inspect.signature(DeliveryWorker).parameters["concurrency"].default

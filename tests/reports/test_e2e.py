@@ -12,14 +12,11 @@ from sqlalchemy import select
 from telegram.ext import CallbackContext
 
 from bot.jobs import DIGEST_JOB, digest_job, run_weekly_digest
+from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock
 from scheduler.storage.tables import AuditRow, OutboxRow
-from tests.botapi.fixtures import botapi
-from tests.botapi.server import BotApiServer
 from tests.e2e.harness import delivered, running_bot
 from tests.reports.support import ALMATY, AS_OF, DONE_TEXT, runtime, seed
-
-__all__ = ["botapi"]
 
 ADMIN, OUTSIDER = 7001, 7004
 GROUP = -5001

@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
+from sandbox.botapi.model import Call
+from sandbox.botapi.server import BotApiServer
 from scheduler.storage.tables import Base
 from scheduler.storage.unit_of_work import Database
-from tests.botapi.model import Call
-from tests.botapi.server import BotApiServer
 from tests.e2e.harness import RunningBot, running_bot
 
 T = TypeVar("T")

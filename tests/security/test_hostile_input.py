@@ -23,10 +23,9 @@ from telegram.ext import CommandHandler
 
 from bot.handlers import build_handlers
 from bot.jobs import run_tick
+from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock
 from scheduler.storage.tables import StatusUpdateRow
-from tests.botapi.fixtures import botapi
-from tests.botapi.server import BotApiServer
 from tests.e2e.harness import delivered
 from tests.security.strategies import LONG, arguments, callback_data, hostile_text
 from tests.security.support import (
@@ -38,8 +37,6 @@ from tests.security.support import (
     refused_calls,
     say,
 )
-
-__all__ = ["botapi"]
 
 ALMATY = ZoneInfo("Asia/Almaty")
 ADMIN, OFFICER, STRANGER = 9101, 9102, 9103

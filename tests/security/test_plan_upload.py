@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from sandbox.botapi.server import BotApiServer
 from scheduler.storage.tables import AuditRow
-from tests.botapi.fixtures import botapi
-from tests.botapi.server import BotApiServer
 from tests.security.plan_mutations import MUTATIONS
 from tests.security.support import BotThread, bot_thread, refused_calls, say, table_rows
-
-__all__ = ["botapi"]
 
 ADMIN = 9301
 DEADLINE_OF_TASK_6 = "2016 жылдың бірінші жартыжылдығы"

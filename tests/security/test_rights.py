@@ -18,17 +18,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.jobs import run_tick
+from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock
 from scheduler.plan import parse_plan
 from scheduler.storage.tables import AuditRow, StatusUpdateRow
-from tests.botapi.fixtures import botapi
-from tests.botapi.server import BotApiServer
 from tests.e2e.harness import delivered
 from tests.e2e.test_administration import ADMIN_COMMANDS
 from tests.security.plan_mutations import plan_bytes
 from tests.security.support import BotThread, bot_thread, buttons, say, table_rows
-
-__all__ = ["botapi"]
 
 ALMATY = ZoneInfo("Asia/Almaty")
 ADMIN, MSM, ZHAO, STRANGER = 9201, 9202, 9203, 9204

@@ -25,8 +25,8 @@ import pytest
 
 from bot.jobs import run_tick
 from bot.logging_setup import configure_logging
+from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock
-from tests.botapi.server import BotApiServer
 from tests.e2e.harness import PLAN_PATH, ROOT, delivered
 from tests.security.support import HANDLER_ERROR, bot_thread, buttons, say
 

@@ -24,10 +24,10 @@ from bot.services import Services, services_of
 from bot.webhook.app import create_webhook_app
 from bot.webhook.metrics import Metrics, metrics_of
 from bot.webhook.server import server_config
+from sandbox.botapi.server import BotApiServer
 from scheduler.clock import Clock
 from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.plan import load_plan
-from tests.botapi.server import BotApiServer
 from tests.e2e.harness import make_settings
 
 # What Telegram would call; nothing connects to it, the test posts to each instance itself.

@@ -13,12 +13,11 @@ import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import select
 
+from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock
 from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.tables import ProcessedUpdateRow
 from scheduler.vocabulary.messages import MessageKind
-from tests.botapi.fixtures import botapi
-from tests.botapi.server import BotApiServer
 from tests.webhook.instances import (
     PUBLIC_URL,
     SECRET,
@@ -28,8 +27,6 @@ from tests.webhook.instances import (
     stop_instance,
     wait_until,
 )
-
-__all__ = ["botapi"]
 
 START = dt.datetime(2016, 6, 1, 4, 0, tzinfo=dt.UTC)
 USER, OTHER = 7101, 7102

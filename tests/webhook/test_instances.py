@@ -17,14 +17,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.jobs import run_tick
+from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock
 from scheduler.storage.outbox_repo import OutboxState
 from scheduler.storage.tables import OutboxRow, ProcessedUpdateRow
-from tests.botapi.fixtures import botapi
-from tests.botapi.server import BotApiServer
 from tests.webhook.instances import SECRET, Instance, crash_delivery, running_instances, wait_until
-
-__all__ = ["botapi"]
 
 ALMATY = ZoneInfo("Asia/Almaty")
 LEASE = 5

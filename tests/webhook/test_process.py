@@ -13,12 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.botapi.fixtures import botapi
-from tests.botapi.server import BotApiServer
+from sandbox.botapi.server import BotApiServer
 from tests.e2e.harness import PLAN_PATH
 from tests.webhook.instances import PUBLIC_URL, SECRET, WEBHOOK_PATH
-
-__all__ = ["botapi"]
 
 ROOT = Path(__file__).resolve().parents[2]
 

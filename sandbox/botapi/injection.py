@@ -7,10 +7,10 @@ import re
 import secrets
 from typing import Any
 
-from tests.botapi.formatting import utf16_len
-from tests.botapi.methods_messages import photo_sizes
-from tests.botapi.model import GROUP, SUPERGROUP, ChatInfo, UserInfo
-from tests.botapi.state import BotState, CallbackQueryRecord
+from sandbox.botapi.formatting import utf16_len
+from sandbox.botapi.methods_messages import photo_sizes
+from sandbox.botapi.model import GROUP, SUPERGROUP, ChatInfo, UserInfo
+from sandbox.botapi.state import BotState, CallbackQueryRecord
 
 # A command is "/" plus up to 32 letters, digits or underscores, optionally "@botname",
 # at the start of the text or after whitespace.

@@ -12,14 +12,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from tests.botapi import methods
-from tests.botapi.errors import ApiError, too_many_requests
-from tests.botapi.faults import TIMEOUT, FaultRule
-from tests.botapi.limits import SEND_METHODS
-from tests.botapi.methods_bot import begin_get_updates
-from tests.botapi.params import decode_params
-from tests.botapi.state import BotState
-from tests.botapi.wire import (
+from sandbox.botapi import methods
+from sandbox.botapi.errors import ApiError, too_many_requests
+from sandbox.botapi.faults import TIMEOUT, FaultRule
+from sandbox.botapi.limits import SEND_METHODS
+from sandbox.botapi.methods_bot import begin_get_updates
+from sandbox.botapi.params import decode_params
+from sandbox.botapi.state import BotState
+from sandbox.botapi.wire import (
     HttpRequest,
     MalformedRequest,
     body_values,

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.botapi.errors import bad_request
-from tests.botapi.model import ChatInfo, UserInfo
-from tests.botapi.state import BotState
+from sandbox.botapi.errors import bad_request
+from sandbox.botapi.model import ChatInfo, UserInfo
+from sandbox.botapi.state import BotState
 
 _ADMIN_RIGHTS = {
     "can_be_edited": False,

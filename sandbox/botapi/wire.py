@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from tests.botapi.errors import bad_request
-from tests.botapi.params import RawValue, UploadedFile
+from sandbox.botapi.errors import bad_request
+from sandbox.botapi.params import RawValue, UploadedFile
 
 MAX_HEADER_BYTES = 64 * 1024
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tests.botapi.errors import ApiError, forbidden, too_many_requests
+from sandbox.botapi.errors import ApiError, forbidden, too_many_requests
 
 RETRY_AFTER = "retry_after"
 BLOCKED = "blocked"

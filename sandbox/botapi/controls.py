@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 
-from tests.botapi import injection
-from tests.botapi.faults import (
+from sandbox.botapi import injection
+from sandbox.botapi.faults import (
     BLOCKED,
     ERROR,
     KICKED,
@@ -24,10 +24,10 @@ from tests.botapi.faults import (
     FaultRule,
     method_set,
 )
-from tests.botapi.limits import SEND_METHODS, Violations, count_violations
-from tests.botapi.methods_bot import commands_key
-from tests.botapi.model import GROUP, Call, ChatInfo, StoredFile, UserInfo
-from tests.botapi.state import BotState
+from sandbox.botapi.limits import SEND_METHODS, Violations, count_violations
+from sandbox.botapi.methods_bot import commands_key
+from sandbox.botapi.model import GROUP, Call, ChatInfo, StoredFile, UserInfo
+from sandbox.botapi.state import BotState
 
 UserLike = UserInfo | int
 ChatLike = ChatInfo | int
@@ -288,6 +288,12 @@ class Controls:
             and (chat_id is None or call.chat_id == chat_id)
             and (since is None or call.seq >= since)
         ]
+
+    @property
+    def revision(self) -> int:
+        """A number that grows whenever a message is stored, edited or deleted."""
+        with self.state.lock:
+            return self.state.revision
 
     def clear_calls(self) -> None:
         with self.state.lock:

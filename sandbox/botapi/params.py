@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from tests.botapi.errors import bad_request
+from sandbox.botapi.errors import bad_request
 
 
 @dataclass(frozen=True)

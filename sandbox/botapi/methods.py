@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.botapi import methods_bot, methods_chats, methods_messages
-from tests.botapi.state import BotState
+from sandbox.botapi import methods_bot, methods_chats, methods_messages
+from sandbox.botapi.state import BotState
 
 Handler = Callable[[BotState, dict[str, Any], int], Any]
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.botapi.errors import ApiError, bad_request
+from sandbox.botapi.errors import ApiError, bad_request
 
 _TAG_ENTITY = {
     "b": "bold",

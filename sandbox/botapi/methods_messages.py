@@ -7,15 +7,14 @@ the sequence number of the call (stored with each message the bot sends).
 from __future__ import annotations
 
 import copy
-import time
 from typing import Any
 
-from tests.botapi.errors import bad_request
-from tests.botapi.formatting import render_text
-from tests.botapi.media import image_size, thumbnail_size
-from tests.botapi.model import ChatInfo, StoredFile, StoredMessage
-from tests.botapi.params import UploadedFile
-from tests.botapi.state import BotState
+from sandbox.botapi.errors import bad_request
+from sandbox.botapi.formatting import render_text
+from sandbox.botapi.media import image_size, thumbnail_size
+from sandbox.botapi.model import ChatInfo, StoredFile, StoredMessage
+from sandbox.botapi.params import UploadedFile
+from sandbox.botapi.state import BotState
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -246,7 +245,7 @@ def _editable(state: BotState, params: dict[str, Any]) -> StoredMessage:
     return stored
 
 
-def _apply_edit(stored: StoredMessage, changes: dict[str, Any]) -> dict[str, Any]:
+def _apply_edit(state: BotState, stored: StoredMessage, changes: dict[str, Any]) -> dict[str, Any]:
     """Apply ``changes`` (None removes a field) unless they change nothing."""
     data = stored.data
     if all(data.get(key) == value for key, value in changes.items()):
@@ -256,7 +255,8 @@ def _apply_edit(stored: StoredMessage, changes: dict[str, Any]) -> dict[str, Any
             data.pop(key, None)
         else:
             data[key] = value
-    data["edit_date"] = int(time.time())
+    data["edit_date"] = int(state.clock())
+    state.revision += 1
     return copy.deepcopy(data)
 
 
@@ -268,7 +268,7 @@ def edit_message_text(state: BotState, params: dict[str, Any], seq: int) -> Any:
     # Without reply_markup Telegram removes the inline keyboard the message had.
     markup = _message_markup(params.get("reply_markup"))
     changes = {"text": text, "entities": entities or None, "reply_markup": markup}
-    return _apply_edit(stored, changes)
+    return _apply_edit(state, stored, changes)
 
 
 def edit_message_caption(state: BotState, params: dict[str, Any], seq: int) -> Any:
@@ -282,13 +282,13 @@ def edit_message_caption(state: BotState, params: dict[str, Any], seq: int) -> A
         "caption_entities": caption.get("caption_entities"),
         "reply_markup": markup,
     }
-    return _apply_edit(stored, changes)
+    return _apply_edit(state, stored, changes)
 
 
 def edit_message_reply_markup(state: BotState, params: dict[str, Any], seq: int) -> Any:
     stored = _editable(state, params)
     markup = _message_markup(params.get("reply_markup"))
-    return _apply_edit(stored, {"reply_markup": markup})
+    return _apply_edit(state, stored, {"reply_markup": markup})
 
 
 def delete_message(state: BotState, params: dict[str, Any], seq: int) -> Any:
@@ -298,6 +298,7 @@ def delete_message(state: BotState, params: dict[str, Any], seq: int) -> Any:
     if stored is None:
         raise bad_request("message to delete not found")
     stored.deleted = True
+    state.revision += 1
     return True
 
 

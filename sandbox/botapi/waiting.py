@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.botapi.controls import Controls
-from tests.botapi.model import Call
+from sandbox.botapi.controls import Controls
+from sandbox.botapi.model import Call
 
 POLL_INTERVAL = 0.01
 CallPredicate = Callable[[Call], bool]

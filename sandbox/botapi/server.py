@@ -11,13 +11,15 @@ import asyncio
 import contextlib
 import socket
 import threading
+import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from tests.botapi.endpoint import Endpoint
-from tests.botapi.model import UserInfo
-from tests.botapi.state import BotState
-from tests.botapi.waiting import Waiting
+from sandbox.botapi.endpoint import Endpoint
+from sandbox.botapi.model import UserInfo
+from sandbox.botapi.state import BotState
+from sandbox.botapi.waiting import Waiting
 
 DEFAULT_TOKEN = "123456:TEST-token"
 START_TIMEOUT = 5.0
@@ -35,10 +37,11 @@ class BotApiServer(Waiting):
         bot_username: str = "eskertu_test_bot",
         bot_first_name: str = "Eskertu Test",
         rate_limit: bool = False,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         bot_id = int(token.split(":", 1)[0])
         bot = UserInfo(id=bot_id, first_name=bot_first_name, username=bot_username, is_bot=True)
-        self.state = BotState(token=token, bot=bot, rate_limit=rate_limit)
+        self.state = BotState(token=token, bot=bot, rate_limit=rate_limit, clock=clock)
         self.host = host
         self._port = port
         self._thread: threading.Thread | None = None

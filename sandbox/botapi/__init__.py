@@ -1,7 +1,8 @@
-"""A fake Telegram Bot API server for end-to-end tests and benchmarks of Eskertu.
+"""A local Telegram Bot API server: the sandbox's Telegram, and the tests' and benchmarks'.
 
-The bot under test talks to it over real HTTP on 127.0.0.1, exactly as it talks to
-api.telegram.org::
+The bot talks to it over real HTTP on 127.0.0.1, exactly as it talks to api.telegram.org,
+so the sandbox (``python -m bot demo``), the end-to-end tests and the benchmarks all run the
+real bot without a token or a network::
 
     server = BotApiServer(token="123456:TEST-token")   # port=0: an ephemeral port
     server.start()                                     # serves from a thread of its own
@@ -9,12 +10,13 @@ api.telegram.org::
     ...
     server.stop()                                      # start() again works, same port
 
-``BotApiServer`` is also a (sync or async) context manager, and ``tests.botapi.fixtures``
-has a function-scoped ``botapi`` fixture.
+``BotApiServer`` is also a (sync or async) context manager; the test suite's ``botapi``
+fixture (``tests/conftest.py``) gives each test a fresh one.
 
 Lifecycle and addresses
     ``BotApiServer(token="123456:TEST-token", *, host="127.0.0.1", port=0,
-    bot_username="eskertu_test_bot", bot_first_name="Eskertu Test", rate_limit=False)``;
+    bot_username="eskertu_test_bot", bot_first_name="Eskertu Test", rate_limit=False,
+    clock=time.time)`` (``clock`` dates the messages, in seconds since the epoch);
     ``start() -> BotApiServer``, ``stop()``, ``outage(seconds)`` (down now, back on the
     same port later, without blocking), ``running``, ``port``, ``token``, ``bot``
     (the bot's User dict), ``base_url`` ("http://127.0.0.1:PORT/bot"), ``base_file_url``.
@@ -60,9 +62,10 @@ Recording
     params, chat_id, received, time, status, response, ok, result), ``mark() -> int`` for
     ``since=``, ``clear_calls()``, ``sent_messages(chat_id, since=None)`` (the bot's
     messages with edits applied), ``messages(chat_id, since=None, from_bot=None)``,
-    ``answered_callback(query_id) -> dict | None``, ``commands(scope=None,
+    ``answered_callback(query_id) -> dict | None``, ``revision`` (grows with every message
+    stored, edited or deleted), ``commands(scope=None,
     language_code="")``, ``webhook_info()``, ``file(file_id) -> StoredFile | None``,
-    ``violations(*, attempts=False) -> Violations`` (see ``tests.botapi.limits``).
+    ``violations(*, attempts=False) -> Violations`` (see ``sandbox.botapi.limits``).
 
 Faults (each returns the ``FaultRule``; ``faults.remove(rule)`` / ``faults.clear()``)
     ``fail_retry_after(retry_after=1, ...)`` 429, ``fail_blocked(chat_id, ...)`` and
@@ -78,12 +81,12 @@ Waiting (from any thread or event loop)
     and ``wait_for_call_sync`` / ``wait_for_message_sync``; they raise ``TimeoutError``.
 """
 
-from tests.botapi.errors import ApiError
-from tests.botapi.faults import FaultPlan, FaultRule
-from tests.botapi.limits import Violations, count_violations
-from tests.botapi.model import Call, ChatInfo, StoredFile, UserInfo
-from tests.botapi.params import UploadedFile
-from tests.botapi.server import DEFAULT_TOKEN, BotApiServer
+from sandbox.botapi.errors import ApiError
+from sandbox.botapi.faults import FaultPlan, FaultRule
+from sandbox.botapi.limits import Violations, count_violations
+from sandbox.botapi.model import Call, ChatInfo, StoredFile, UserInfo
+from sandbox.botapi.params import UploadedFile
+from sandbox.botapi.server import DEFAULT_TOKEN, BotApiServer
 
 __all__ = [
     "DEFAULT_TOKEN",

@@ -10,8 +10,8 @@ import json
 import re
 from typing import Any
 
-from tests.botapi.errors import ApiError, bad_request
-from tests.botapi.state import BotState
+from sandbox.botapi.errors import ApiError, bad_request
+from sandbox.botapi.state import BotState
 
 MAX_UPDATES = 100
 MAX_COMMANDS = 100

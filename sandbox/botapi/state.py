@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.botapi.errors import chat_not_found, forbidden, group_migrated
-from tests.botapi.faults import FaultPlan
-from tests.botapi.limits import RateEnforcer
-from tests.botapi.model import PRIVATE, Call, ChatInfo, StoredFile, StoredMessage, UserInfo
+from sandbox.botapi.errors import chat_not_found, forbidden, group_migrated
+from sandbox.botapi.faults import FaultPlan
+from sandbox.botapi.limits import RateEnforcer
+from sandbox.botapi.model import PRIVATE, Call, ChatInfo, StoredFile, StoredMessage, UserInfo
 
 
 @dataclass
@@ -61,6 +61,10 @@ class BotState:
     rate_limit: bool = False
     enforcer: RateEnforcer = field(default_factory=RateEnforcer)
     update_listener: Callable[[], None] | None = None
+    # The time messages are dated with (seconds since the epoch); the sandbox passes its clock.
+    clock: Callable[[], float] = time.time
+    # Grows whenever a message is stored, edited or deleted, so a viewer knows when to look.
+    revision: int = 0
     _file_counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     faults: FaultPlan = field(init=False)
 
@@ -130,12 +134,13 @@ class BotState:
         message: dict[str, Any] = {"message_id": message_id}
         if sender is not None:
             message["from"] = sender.to_api()
-        message.update(chat=chat.to_api(), date=int(time.time()))
+        message.update(chat=chat.to_api(), date=int(self.clock()))
         message.update(copy.deepcopy(content))
         from_bot = sender is not None and sender.id == self.bot.id
         self.messages.setdefault(chat.id, {})[message_id] = StoredMessage(
             message, from_bot=from_bot, mark=mark
         )
+        self.revision += 1
         return copy.deepcopy(message)
 
     def _message(self, chat_id: int, message_id: int) -> StoredMessage | None:
