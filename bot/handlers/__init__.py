@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.handlers import admin, browse, fallback, reports, start, status, subscribe
+from bot.handlers import admin, browse, events, fallback, reports, start, status, subscribe
 
 # Commands shown in Telegram's menu, in this order; each has a catalog key "menu.<name>".
 MENU_COMMANDS = (
@@ -26,6 +26,12 @@ MENU_COMMANDS = (
 def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
     """Every handler of the bot, in one visible, ordered list: the first match wins."""
     reply = filters.REPLY & ~filters.COMMAND & (filters.TEXT | filters.Document.ALL | filters.PHOTO)
+    plan_files = (
+        filters.Document.FileExtension("json")
+        | filters.Document.FileExtension("xlsx")
+        | filters.Document.FileExtension("csv")
+        | filters.Document.FileExtension("docx")
+    )
     return [
         CommandHandler("start", start.start),
         CommandHandler("help", start.help_command),
@@ -55,6 +61,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("workday", admin.working_day),
         CommandHandler("dayoff", admin.day_off),
         CommandHandler("officialday", admin.official_day),
+        CommandHandler("event", events.event),
         CallbackQueryHandler(start.language_chosen, pattern=r"^lang:"),
         CallbackQueryHandler(browse.tasks_page, pattern=r"^tasks:"),
         CallbackQueryHandler(browse.task_button, pattern=r"^task:\d+$"),
@@ -65,9 +72,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CallbackQueryHandler(status.undo, pattern=r"^undo:\d+$"),
         CallbackQueryHandler(admin.acknowledge, pattern=r"^ack:\d+$"),
         CallbackQueryHandler(admin.broadcast_decision, pattern=r"^bc:(go|no):\d+$"),
-        MessageHandler(
-            filters.ChatType.PRIVATE & filters.Document.FileExtension("json"), admin.upload_plan
-        ),
+        MessageHandler(filters.ChatType.PRIVATE & plan_files, admin.upload_plan),
         MessageHandler(reply, status.reply_to_bot),
         MessageHandler(filters.COMMAND, fallback.unknown_command),
         MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, fallback.private_text),

@@ -17,6 +17,7 @@ from bot.handlers.common import (
 )
 from bot.i18n.catalog import Translator
 from bot.render import admin as render
+from bot.render import table_problems
 from bot.render.common import agency_label, long_date
 from bot.services import Services
 from scheduler.usecases import administration, broadcasts, calendar_days, plan_changes
@@ -236,7 +237,7 @@ async def set_agencies(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def upload_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A .json document in a private chat: a new plan file from an administrator."""
+    """A plan file (.json) or a plan table (.xlsx, .csv, .docx) in a private chat."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.document is None:
         return
@@ -263,6 +264,8 @@ async def upload_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def _after_change(message: Message, svc: Services, tr: Translator, result: object) -> None:
     if isinstance(result, NotAdmin):
         await message.reply_text(tr("admin.refused"))
+    elif isinstance(result, plan_changes.Rejected) and result.coded:
+        await message.reply_text(table_problems.rejected_table(result.coded, tr))
     elif isinstance(result, plan_changes.Rejected):
         await message.reply_text(render.rejected(result.problems, tr))
     elif isinstance(result, plan_changes.PlanChanged):

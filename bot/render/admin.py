@@ -46,6 +46,15 @@ def plan_change(payload: Mapping[str, Any], plan: Plan, tr: Translator) -> Rende
         if change.get("agencies"):
             old, new = change["agencies"]
             lines.append(tr("change.agencies", old=", ".join(old), new=", ".join(new)))
+        if change.get("event"):
+            old, new = change["event"]
+            lines.append(
+                tr(
+                    "change.event",
+                    old=_dates([old] if old else [], lang),
+                    new=_dates([new] if new else [], lang),
+                )
+            )
         for kind, old, new in change.get("points", []):
             lines.append(
                 tr(

@@ -8,7 +8,7 @@ import html
 from bot.i18n.catalog import Raw, Translator
 from bot.render.common import agency_label, long_date, plural, status_label
 from scheduler.delivery.outcomes import Button, Rendered
-from scheduler.plan.model import Plan
+from scheduler.plan.model import Plan, event_readings
 from scheduler.reminders.facts import ReminderFacts
 
 # Callback data of the answer buttons: "st:<outbox id>:<status>", well under 64 bytes.
@@ -34,6 +34,16 @@ def render_reminder(facts: ReminderFacts, plan: Plan, tr: Translator) -> Rendere
     ]
     if point.nominal != point.effective:
         lines.append(tr("reminder.line.moved", nominal=long_date(point.nominal, lang)))
+    if point.kind == "deadline":
+        for reading in event_readings(task.deadline):
+            if reading.event_date is not None:
+                lines.append(
+                    tr(
+                        "reminder.line.event",
+                        event=reading.event,
+                        date=long_date(reading.event_date, lang),
+                    )
+                )
     for state in facts.agencies:
         if state.code in facts.focus:
             lines.append(

@@ -13,15 +13,19 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from scheduler.clock import Clock
 from scheduler.delivery.outbox import NewMessage
+from scheduler.plan.decree_import import DecreeImportError
 from scheduler.plan.diff import TaskChange, diff_plans, point_moves
 from scheduler.plan.edits import EditError, change_agencies, change_deadline, change_reports
 from scheduler.plan.model import Plan
+from scheduler.plan.plan_files import import_plan_file
 from scheduler.plan.serialize import dump_plan
+from scheduler.plan.table_files import MAX_FILE_BYTES, format_of
+from scheduler.plan.table_problems import TableImportError, TableProblem
 from scheduler.plan.validation import PlanError, parse_plan
 from scheduler.plan_runtime import PlanHolder, RuntimeFactory
 from scheduler.storage.subscriptions_repo import AGENCY
@@ -75,7 +79,7 @@ class PlanChanged:
     moved_points: int
 
 
-async def _put_in_force(
+async def put_in_force(
     db: Database,
     clock: Clock,
     holder: PlanHolder,
@@ -86,7 +90,8 @@ async def _put_in_force(
 ) -> PlanChanged:
     """Put ``new_plan`` in force and tell exactly the agencies it touches.
 
-    The callers have checked that ``actor`` is an administrator.
+    The callers have checked that ``actor`` may make the change: an administrator, or for an
+    event's date a member of the task's agencies (:mod:`scheduler.usecases.event_dates`).
     """
     now = clock.now()
     old = holder.current
@@ -190,9 +195,13 @@ EDITS = {"deadline": change_deadline, "reports": change_reports, "agencies": cha
 
 @dataclass(frozen=True)
 class Rejected:
-    """The new plan or the edit is invalid; nothing changed. One line per problem."""
+    """The new plan or the edit is invalid; nothing changed. One line per problem.
+
+    A refused table carries its problems ``coded`` as well, to be told in the reader's language.
+    """
 
     problems: tuple[str, ...]
+    coded: tuple[TableProblem, ...] = ()
 
 
 async def edit_task(
@@ -221,7 +230,7 @@ async def edit_task(
         new_plan = EDITS[field](holder.current.plan, task, value)
     except EditError as exc:
         return Rejected(tuple(exc.problems))
-    return await _put_in_force(db, clock, holder, actor=actor, new_plan=new_plan, source="edit")
+    return await put_in_force(db, clock, holder, actor=actor, new_plan=new_plan, source="edit")
 
 
 async def upload_plan(
@@ -237,7 +246,10 @@ async def upload_plan(
 ) -> PlanChanged | Rejected | NotAdmin:
     """Put an uploaded plan file in force if it is valid; otherwise keep the running plan.
 
-    The file is fetched only once the sender is known to be an administrator.
+    A ``.json`` file is a plan file; an ``.xlsx``, ``.csv`` or ``.docx`` one is a plan table
+    (or the decree's Word form), imported as ``plan import`` does, its agencies keeping the
+    codes the plan in force gives their names. The file is fetched only once the sender is
+    known to be an administrator.
     """
     refused = await admin_only(
         db,
@@ -249,6 +261,21 @@ async def upload_plan(
     )
     if refused is not None:
         return refused
+    table = format_of(name)
+    if table is not None:
+        if size > MAX_FILE_BYTES:
+            return _refused([TableProblem("too_big", {"size": size, "limit": MAX_FILE_BYTES})])
+        try:
+            new_plan = import_plan_file(
+                await fetch(), name, known_agencies=holder.current.plan.agencies
+            ).plan
+        except TableImportError as exc:
+            return _refused(exc.problems)
+        except DecreeImportError as exc:
+            return _refused([TableProblem("invalid", {"message": str(exc)})])
+        return await put_in_force(
+            db, clock, holder, actor=actor, new_plan=new_plan, source="upload"
+        )
     if size > MAX_PLAN_BYTES:
         return Rejected(
             (f"{name}: the file has {size} bytes; a plan file may have at most {MAX_PLAN_BYTES}",)
@@ -258,4 +285,8 @@ async def upload_plan(
         new_plan = parse_plan(raw, source=name)
     except PlanError as exc:
         return Rejected(tuple(str(p) for p in exc.problems))
-    return await _put_in_force(db, clock, holder, actor=actor, new_plan=new_plan, source="upload")
+    return await put_in_force(db, clock, holder, actor=actor, new_plan=new_plan, source="upload")
+
+
+def _refused(problems: Sequence[TableProblem]) -> Rejected:
+    return Rejected(tuple(p.english() for p in problems), tuple(problems))
