@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Model(BaseModel):
@@ -201,6 +201,12 @@ class RecurringDayDeadline(_Model):
     day: Annotated[int, Field(ge=1, le=31)]
     after_period: bool
     reading: Reading | None = None
+
+    @model_validator(mode="after")
+    def _monthly_or_longer(self) -> RecurringDayDeadline:
+        if self.frequency is Frequency.WEEKLY:
+            raise ValueError("a day of the month cannot recur every week")
+        return self
 
     def due_for(self, period_last_day: dt.date) -> dt.date:
         """The day this task is due for the period that ends on ``period_last_day``."""
