@@ -16,6 +16,7 @@ from bot.features.browse import callbacks as browse_callbacks
 from bot.features.browse import handlers as browse
 from bot.features.calendar_days import handlers as calendar_days
 from bot.features.callback_data import CallbackKind
+from bot.features.events import handlers as events
 from bot.features.fallback import handlers as fallback
 from bot.features.members import handlers as members
 from bot.features.plan_changes import callbacks as plan_change_callbacks
@@ -52,6 +53,12 @@ def on_press(kind: CallbackKind, callback: Callback) -> BaseHandler[Any, Any, An
 def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
     """Every handler of the bot, in one visible, ordered list: the first match wins."""
     reply = filters.REPLY & ~filters.COMMAND & (filters.TEXT | filters.Document.ALL | filters.PHOTO)
+    plan_files = (
+        filters.Document.FileExtension("json")
+        | filters.Document.FileExtension("xlsx")
+        | filters.Document.FileExtension("csv")
+        | filters.Document.FileExtension("docx")
+    )
     return [
         CommandHandler("start", start.start),
         CommandHandler("help", start.help_command),
@@ -81,6 +88,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("workday", calendar_days.working_day),
         CommandHandler("dayoff", calendar_days.day_off),
         CommandHandler("officialday", calendar_days.official_day),
+        CommandHandler("event", events.event),
         on_press(start_callbacks.LANGUAGE, start.language_chosen),
         on_press(browse_callbacks.PAGE, browse.tasks_page),
         on_press(browse_callbacks.OPEN, browse.task_button),
@@ -92,10 +100,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         on_press(status_callbacks.UNDO, status.undo),
         on_press(plan_change_callbacks.ACKNOWLEDGE, plan_changes.acknowledge),
         on_press(broadcast_callbacks.BROADCAST, broadcasts.broadcast_decision),
-        MessageHandler(
-            filters.ChatType.PRIVATE & filters.Document.FileExtension("json"),
-            plan_changes.upload_plan,
-        ),
+        MessageHandler(filters.ChatType.PRIVATE & plan_files, plan_changes.upload_plan),
         MessageHandler(reply, status.reply_to_bot),
         MessageHandler(filters.COMMAND, fallback.unknown_command),
         MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, fallback.private_text),

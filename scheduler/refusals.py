@@ -29,6 +29,10 @@ class Why(enum.StrEnum):
     NOBODY_TO_TELL = "nobody_to_tell"
     NO_SUCH_BROADCAST = "no_such_broadcast"
     ALREADY_DECIDED = "already_decided"
+    NO_EVENT = "no_event"
+    EVENT_NOT_ENTITLED = "event_not_entitled"
+    BAD_DATE = "bad_date"
+    INVALID_EVENT = "invalid_event"
 
 
 def _frozen(values: Mapping[str, object] | None = None) -> Mapping[str, object]:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from bot.export.labels import as_of_text, item_status, share_text
 from bot.i18n.catalog import Translator
 from bot.wording import long_date
-from scheduler.plan.model import Plan
+from scheduler.plan.model import Plan, event_readings
 from scheduler.reports.items import Item
 from scheduler.reports.summary import AgencySummary
 from scheduler.usecases.plan_reports import DigestView, StatusReport
@@ -84,9 +84,25 @@ def summary_message(report: StatusReport, plan: Plan, tr: Translator) -> str:
     title = tr("report.title", as_of=as_of_text(report.as_of, report.tz, tr.language))
     if not report.items:
         return "\n".join([title, "", tr("report.no_items")])
-    legend = tr("report.legend")
+    legend = "\n".join([tr("report.legend"), *undated_notes(plan, tr)])
     room = MESSAGE_LIMIT - len(title) - len(legend) - 4
     return "\n".join([title, "", _table(report, tr, room), "", legend])
+
+
+def undated_notes(plan: Plan, tr: Translator) -> list[str]:
+    """The tasks the counts leave out: those waiting for their event's date, those unread."""
+    waiting = [
+        t.number
+        for t in plan.event_tasks()
+        if any(r.event_date is None for r in event_readings(t.deadline))
+    ]
+    unread = [t.number for t in plan.unread_tasks()]
+    notes = []
+    if waiting:
+        notes.append(tr("report.waiting_events", tasks=", ".join(f"№{n}" for n in waiting)))
+    if unread:
+        notes.append(tr("report.unread", tasks=", ".join(f"№{n}" for n in unread)))
+    return notes
 
 
 def _bounded(lines: list[str], tr: Translator, limit: int) -> list[str]:

@@ -9,8 +9,13 @@ recipient named in its form of completion (kind ``report``). The rules:
   week ending on Sunday) of the plan's period, or on the anchor day of each year for an annual
   task whose row names one. Periods that ended before the plan took effect are skipped: the
   plan takes effect on the act's date, or, when the text omits it, on the earliest date the plan
-  names (so a 2015–2016 plan approved in late 2015 gets no control point for June 2015).
-* ``ongoing``: no deadline of its own.
+  names (so a 2015–2016 plan approved in late 2015 gets no control point for June 2015); a
+  plan imported from a table alone, with no act, takes effect at the start of its period.
+* ``recurring_day``: one deadline per period as for ``recurring``, on the numbered day of the
+  month after the period (or of its last month), the day before it when "before" is exclusive.
+* ``event``: none until the event's date is recorded; then one deadline that many working (or
+  calendar) days after it, on the event's own day when the phrase names no allowance.
+* ``ongoing``, ``unread``: no deadline of their own.
 * ``composite``: the points of each labelled part.
 * Reports: one per reporting date of the row. A row with a recipient but no reporting date
   reports with each of its deadlines; an ongoing row without one reports at each year end.
@@ -28,6 +33,7 @@ from typing import Literal, Protocol
 
 from scheduler.plan.model import (
     BeforeDateDeadline,
+    EventDeadline,
     Frequency,
     MonthDay,
     OngoingDeadline,
@@ -36,6 +42,7 @@ from scheduler.plan.model import (
     Reading,
     SimpleDeadline,
     Task,
+    UnreadDeadline,
     period_end,
 )
 from scheduler.plan.textmatch import fold
@@ -47,6 +54,8 @@ class ShiftsDates(Protocol):
     """What expansion needs from a working calendar (``scheduler.workdays.WorkingCalendar``)."""
 
     def effective(self, nominal: dt.date) -> dt.date: ...
+
+    def add_working_days(self, day: dt.date, n: int) -> dt.date: ...
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,9 @@ class _Due:
 
 def in_force_from(plan: Plan) -> dt.date:
     """The day the plan takes effect (see the module docstring)."""
+    if plan.act is None:
+        # A plan read from a table alone names no act: it runs over its whole period.
+        return plan.period.start
     if plan.act.date is not None:
         return max(plan.act.date, plan.period.start)
     named = [d for task in plan.tasks for d in _named_dates(task)]
@@ -131,7 +143,7 @@ def expand_task(
         if deadline.kind == "composite"
         else [(None, deadline)]
     )
-    dues = [due for label, reading in parts for due in _dues(reading, label, plan, start)]
+    dues = [due for label, reading in parts for due in _dues(reading, label, plan, start, calendar)]
     reports: list[_Due] = []
     if task.form.report_dates:
         reports = [_Due(r.date, r.phrase) for r in task.form.report_dates]
@@ -175,14 +187,35 @@ def _point(
     )
 
 
-def _dues(reading: SimpleDeadline, label: str | None, plan: Plan, start: dt.date) -> list[_Due]:
-    if reading.kind == "ongoing":
+def _dues(
+    reading: SimpleDeadline | UnreadDeadline,
+    label: str | None,
+    plan: Plan,
+    start: dt.date,
+    calendar: ShiftsDates,
+) -> list[_Due]:
+    if isinstance(reading, OngoingDeadline | UnreadDeadline):
         return []
     if reading.kind == "recurring":
         days = _period_ends(reading.frequency, reading.anchor, start, plan.period.end)
         return [_Due(day, reading.phrase, label=label) for day in days]
+    if reading.kind == "recurring_day":
+        ends = _period_ends(reading.frequency, None, start, plan.period.end)
+        return [_Due(reading.due_for(end), reading.phrase, reading.reading, label) for end in ends]
+    if reading.kind == "event":
+        due = event_due(reading, calendar)
+        return [] if due is None else [_Due(due, reading.phrase, label=label)]
     used_reading = reading.reading if isinstance(reading, BeforeDateDeadline) else None
     return [_Due(reading.due(), reading.phrase, used_reading, label)]
+
+
+def event_due(reading: EventDeadline, calendar: ShiftsDates) -> dt.date | None:
+    """The nominal due day of an event-relative reading, or None while its event is undated."""
+    if reading.event_date is None:
+        return None
+    if reading.working_days and reading.days:
+        return calendar.add_working_days(reading.event_date, reading.days)
+    return reading.event_date + dt.timedelta(days=reading.days)
 
 
 def _period_ends(

@@ -474,7 +474,7 @@ def _parse_funding(value: str) -> Funding:
     for code in re.findall(r"(?<!\d)(\d{3})(?!\d)\s*«", folded):
         if code not in programmes:
             programmes.append(code)
-    required = not re.search(r"талап\s+етілмейді", folded) and bool(value.strip())
+    required = not re.search(r"талап\s+етілмейді|не\s+требу", folded) and bool(value.strip())
     return Funding(raw=value, required=required, programmes=programmes)
 
 
@@ -589,3 +589,28 @@ def parse_responsible(value: str, plan_codes: Sequence[str]) -> list[Responsible
         return DecreeImportError(message, cell="responsible", phrase=value)
 
     return _parse_responsible(value, codes, fail)
+
+
+def parse_codes(value: str, plan_codes: Sequence[str]) -> list[str]:
+    """Read a list of glossary codes ("ІСБ, МҚБ"), as in the control cell."""
+    codes = {fold(code): code for code in plan_codes}
+
+    def fail(message: str) -> DecreeImportError:
+        return DecreeImportError(message, phrase=value)
+
+    return [_lookup_code(code, codes, fail) for code in _split_list(value)]
+
+
+def parse_form(value: str, plan_codes: Sequence[str], year_hint: int | None) -> FormOfCompletion:
+    """Read a form-of-completion cell against a glossary, its recipient and reporting dates."""
+    codes = {fold(code): code for code in plan_codes}
+
+    def fail(message: str, phrase: str) -> DecreeImportError:
+        return DecreeImportError(message, phrase=phrase)
+
+    return _parse_form(value, codes, year_hint, fail)
+
+
+def parse_funding(value: str) -> Funding:
+    """Read a funding cell: whether money is needed and the budget programmes it names."""
+    return _parse_funding(value)

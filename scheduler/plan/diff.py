@@ -8,11 +8,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scheduler.plan.control_points import ControlPoint
-from scheduler.plan.model import Plan, Task
+from scheduler.plan.model import Plan, Task, event_readings
 
 
 def _agencies(task: Task) -> tuple[str, ...]:
     return tuple(f"{r.code} (жинақтау)" if r.consolidator else r.code for r in task.responsible)
+
+
+def _event_dates(task: Task) -> tuple[str | None, ...]:
+    return tuple(
+        r.event_date.isoformat() if r.event_date else None for r in event_readings(task.deadline)
+    )
+
+
+def _undated(task: Task) -> dict[str, object]:
+    """The deadline as data without the dates of its events."""
+    data = task.deadline.model_dump(mode="json")
+    for part in [data, *(p["deadline"] for p in data.get("parts", []))]:
+        part.pop("event_date", None)
+    return data
 
 
 def _reports(task: Task) -> tuple[dt.date, ...]:
@@ -33,6 +47,7 @@ class TaskChange:
     deadline: tuple[str, str] | None = None
     reports: tuple[tuple[dt.date, ...], tuple[dt.date, ...]] | None = None
     agencies: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    event: tuple[str | None, str | None] | None = None
     points: tuple[PointMove, ...] = ()
     concerns: frozenset[str] = frozenset()
 
@@ -45,6 +60,7 @@ class TaskChange:
             if self.reports
             else None,
             "agencies": [list(side) for side in self.agencies] if self.agencies else None,
+            "event": list(self.event) if self.event else None,
             "points": [
                 [m.kind, m.old.isoformat() if m.old else None, m.new.isoformat() if m.new else None]
                 for m in self.points
@@ -108,14 +124,13 @@ def diff_plans(
                     b = news[i] if i < len(news) else None
                     if a != b:
                         moves.append(PointMove(kind, a, b))
-        deadline = (
-            (o.deadline.phrase, n.deadline.phrase)
-            if o.deadline.model_dump() != n.deadline.model_dump()
-            else None
-        )
+        deadline = (o.deadline.phrase, n.deadline.phrase) if _undated(o) != _undated(n) else None
+        event = None
+        if deadline is None and _event_dates(o) != _event_dates(n):
+            event = (_event_dates(o)[0], _event_dates(n)[0])
         reports = (_reports(o), _reports(n)) if _reports(o) != _reports(n) else None
         agencies = (_agencies(o), _agencies(n)) if _agencies(o) != _agencies(n) else None
-        if deadline or reports or agencies or moves:
+        if deadline or reports or agencies or event or moves:
             concerns = {r.code for r in o.responsible} | {r.code for r in n.responsible}
             changes.append(
                 TaskChange(
@@ -124,6 +139,7 @@ def diff_plans(
                     deadline=deadline,
                     reports=reports,
                     agencies=agencies,
+                    event=event,
                     points=tuple(moves),
                     concerns=frozenset(concerns),
                 )

@@ -1,4 +1,4 @@
-"""An administrator's edits of one task: its deadline, reporting dates or agencies.
+"""Edits of one task: its deadline, reporting dates or agencies, and the date of its event.
 
 Each edit reads its input with the same grammar as the importer and returns a new plan
 that passed the same validation as a plan file; a bad edit raises :class:`EditError`
@@ -11,7 +11,15 @@ import datetime as dt
 
 from scheduler.plan.decree_import import DecreeImportError, parse_responsible
 from scheduler.plan.kazakh_dates import PhraseError, parse_deadline, parse_report_dates
-from scheduler.plan.model import DateDeadline, Plan, ReportDate, Task
+from scheduler.plan.model import (
+    CompositeDeadline,
+    DateDeadline,
+    EventDeadline,
+    Plan,
+    ReportDate,
+    Task,
+    event_readings,
+)
 from scheduler.plan.validation import validate
 
 
@@ -74,6 +82,31 @@ def change_agencies(plan: Plan, number: int, value: str) -> Plan:
     except DecreeImportError as exc:
         raise EditError([f"agencies «{value}»: {exc.message}"]) from None
     return _replace(plan, task.model_copy(update={"responsible": responsible}))
+
+
+def record_event(plan: Plan, number: int, day: dt.date) -> Plan:
+    """The plan with ``day`` as the date of the event task ``number``'s deadline follows."""
+    task = _task(plan, number)
+    if not event_readings(task.deadline):
+        raise EditError([f"the deadline of task {number} does not follow an event"])
+
+    def dated(reading: EventDeadline) -> EventDeadline:
+        return reading.model_copy(update={"event_date": day})
+
+    deadline = task.deadline
+    new: CompositeDeadline | EventDeadline
+    if isinstance(deadline, CompositeDeadline):
+        parts = [
+            p.model_copy(update={"deadline": dated(p.deadline)})
+            if isinstance(p.deadline, EventDeadline)
+            else p
+            for p in deadline.parts
+        ]
+        new = deadline.model_copy(update={"parts": parts})
+    else:
+        assert isinstance(deadline, EventDeadline)
+        new = dated(deadline)
+    return _replace(plan, task.model_copy(update={"deadline": new}))
 
 
 def _replace(plan: Plan, task: Task) -> Plan:

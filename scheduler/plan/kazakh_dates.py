@@ -1,11 +1,17 @@
-"""The Kazakh date grammar of action plans: deadline and reporting phrases to structured dates.
+"""The date grammar of action plans, Kazakh and Russian: deadline and reporting phrases to dates.
 
 The grammar reads phrases such as "2015 ж., 2-ші желтоқсанға" (by 2 December 2015),
 "2016 ж., 1-ші наурызға дейін" (before 1 March 2016), "2016 жылдың бірінші жартыжылдығы",
-"2016 ж., ІІ тоқсан", "жыл сайын", "жылына 2 рет", "тұрақты түрде" and composite phrases
-such as "дайындық – бірінші жартыжылдық; орналастыру – тұрақты түрде". Month names are
-accepted in every case they appear in (nominative, dative, locative, attributive, ablative,
-genitive), ordinals with or without their suffix.
+"2016 ж., ІІ тоқсан", "2023 жылғы маусым" (June 2023), "жыл сайын", "жылына 2 рет",
+"тоқсанына 1 рет", "тұрақты түрде", composite phrases such as "дайындық – бірінші
+жартыжылдық; орналастыру – тұрақты түрде", recurring ones with a day ("тоқсан сайын есепті
+кезеңнен кейінгі айдың 5-күніне"), combined annual ones ("1 жылда бір рет және ағымдағы
+жылдың 4 тоқсанынан кешіктірмей") and their Russian counterparts («до 1 марта 2016 года»,
+«IV квартал 2023 года», «июнь 2023 года», «ежеквартально, до 5 числа месяца, следующего за
+отчетным кварталом», «25.12.2023»). Month names are accepted in every case they appear in,
+ordinals with or without their suffix. Phrases relative to an event ("... ұсынылғаннан кейін
+5 жұмыс күннің ішінде", «по итогам проверки») are recognised by
+:mod:`scheduler.plan.event_phrases` and carry no date.
 
 Every word of a phrase must be understood: anything left over raises :class:`PhraseError`
 instead of being skipped, so a phrase the grammar cannot read is never silently guessed.
@@ -19,17 +25,20 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from scheduler.plan.event_phrases import DateNotEvent, read_event
 from scheduler.plan.model import (
     BeforeDateDeadline,
     CompositeDeadline,
     CompositePart,
     DateDeadline,
+    EventDeadline,
     Frequency,
     MonthDay,
     OngoingDeadline,
     PeriodEndDeadline,
     PeriodUnit,
     Reading,
+    RecurringDayDeadline,
     RecurringDeadline,
     period_end,
 )
@@ -49,6 +58,27 @@ MONTHS = {
     "қараша": 11,
     "желтоқсан": 12,
 }
+
+# Russian month stems, each followed by the endings of its cases; "март" is looked up before
+# "ма" (май), which is a prefix of it.
+RU_MONTHS = {
+    "январ": 1,
+    "феврал": 2,
+    "март": 3,
+    "апрел": 4,
+    "ма": 5,
+    "июн": 6,
+    "июл": 7,
+    "август": 8,
+    "сентябр": 9,
+    "октябр": 10,
+    "ноябр": 11,
+    "декабр": 12,
+}
+_RU_MONTH = (
+    "(?:январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)(?:ь|я|е|ю|ем|ём)"
+    "|(?:март|август)(?:а|е|у|ом)?|ма(?:й|я|е|ю|ем)"
+)
 
 # Case endings a month name takes in these texts, longest first so that the alternation
 # does not stop at a prefix: attributive, locative, ablative, genitive, dative, possessive.
@@ -90,10 +120,20 @@ _MONTH_SUFFIXES = (
 )
 
 _ORDINAL = r"(?:-?(?:інші|ыншы|нші|ншы|ші|шы))?"
+# A day of the month written without its month: "5-күніне", "10-ына", "25-іне", "5-інен".
+_DAY_SUFFIX = (
+    r"(?:[\s-]?күн(?:іне|інен|і|ге|нен)|-?(?:[ыі]на|[ыі]не|сына|сіне|[ыі]нан|[ыі]нен|сынан|сінен))"
+)
 _END = r"(?!\w)"
 
 SimpleReading = (
-    DateDeadline | BeforeDateDeadline | PeriodEndDeadline | RecurringDeadline | OngoingDeadline
+    DateDeadline
+    | BeforeDateDeadline
+    | PeriodEndDeadline
+    | RecurringDeadline
+    | RecurringDayDeadline
+    | OngoingDeadline
+    | EventDeadline
 )
 AnyReading = SimpleReading | CompositeDeadline
 
@@ -113,33 +153,105 @@ def _pattern(text: str) -> str:
 _RECURRING = {
     "жыл сайын": Frequency.ANNUAL,
     "жылына (?:1|бір) рет": Frequency.ANNUAL,
+    "(?:(?:1|бір) )?жылда (?:1|бір) рет": Frequency.ANNUAL,
     "жылына (?:2|екі) рет": Frequency.TWICE_A_YEAR,
     "жарты ?жыл(?:дық)? сайын": Frequency.TWICE_A_YEAR,
+    "жарты ?жылда(?:ғы)? (?:1|бір) рет": Frequency.TWICE_A_YEAR,
     "жылына (?:4|төрт) рет": Frequency.QUARTERLY,
     "тоқсан сайын": Frequency.QUARTERLY,
+    "тоқсанына (?:1|бір) рет": Frequency.QUARTERLY,
     "ай сайын": Frequency.MONTHLY,
+    "айына (?:1|бір) рет": Frequency.MONTHLY,
     "апта сайын": Frequency.WEEKLY,
+    "аптасына (?:1|бір) рет": Frequency.WEEKLY,
+    "ежегодно": Frequency.ANNUAL,
+    "(?:(?:1|один) )?раз в год": Frequency.ANNUAL,
+    "каждый год": Frequency.ANNUAL,
+    "ежеполугодно": Frequency.TWICE_A_YEAR,
+    "(?:2|два) раза в год": Frequency.TWICE_A_YEAR,
+    "(?:(?:1|один) )?раз в полугодие": Frequency.TWICE_A_YEAR,
+    "ежеквартально": Frequency.QUARTERLY,
+    "(?:(?:1|один) )?раз в квартал": Frequency.QUARTERLY,
+    "каждый квартал": Frequency.QUARTERLY,
+    "ежемесячно": Frequency.MONTHLY,
+    "(?:(?:1|один) )?раз в месяц": Frequency.MONTHLY,
+    "каждый месяц": Frequency.MONTHLY,
+    "еженедельно": Frequency.WEEKLY,
+    "(?:(?:1|один) )?раз в неделю": Frequency.WEEKLY,
 }
 
 _TOKEN_PATTERNS: list[tuple[str, str]] = [
     ("gap", r"[\s,.]+"),
     *((f"recur:{freq.value}", _pattern(p) + _END) for p, freq in _RECURRING.items()),
-    ("ongoing", _pattern("тұрақты(?: (?:түрде|негізде))?") + _END),
+    (
+        "ongoing",
+        _pattern("(?:тұрақты(?: (?:түрде|негізде))?|постоянно|на постоянной основе)") + _END,
+    ),
+    (
+        "after_day",
+        _pattern(
+            r"(?:есепті (?:кезең|тоқсан|ай|жыл|жарты ?жылдық)\w* кейінгі|келесі) айдың "
+            f"(\\d{{1,2}}){_ORDINAL}{_DAY_SUFFIX}?"
+        )
+        + _END,
+    ),
+    (
+        "after_day",
+        _pattern(
+            r"(\d{1,2})(?:-?(?:го|е))? числа месяца ?, ?следующего за отч[её]тным"
+            r"(?: (?:периодом|кварталом|месяцем|годом|полугодием))?"
+        )
+        + _END,
+    ),
     ("year_end", _pattern("(?:жыл(?:дың)? )?соңына") + _END),
+    ("year_end", _pattern("конц[аеу](?: года)?") + _END),
     ("half", _pattern(f"(бірінші|екінші|[12]|і{{1,2}}){_ORDINAL} жарты ?жылды[қғ]\\w*") + _END),
+    (
+        "half",
+        _pattern(
+            r"(первое|первом|первого|второе|втором|второго|[12]|і{1,2})(?:-?(?:е|м|го|ое))? "
+            r"полугоди\w*"
+        )
+        + _END,
+    ),
     ("quarter", _pattern(f"(іv|іу|і{{1,3}}|[1-4]){_ORDINAL} тоқсан\\w*") + _END),
+    ("quarter", _pattern(r"(іv|іу|і{1,3}|[1-4])(?:-?(?:й|го|м|ом))? квартал\w*") + _END),
+    (
+        "numdate",
+        r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s*(?:ж\.|жыл\w*|ж(?!\w)|г\.|года|году|г(?!\w)))?"
+        + r"(?!\d)",
+    ),
     (
         "date",
         _pattern(f"(\\d{{1,2}}){_ORDINAL} ({'|'.join(MONTHS)})(?:{'|'.join(_MONTH_SUFFIXES)})?")
         + _END,
     ),
-    ("year", _pattern(r"(\d{4}) ?(?:ж\.|жылғы|жылдың|жылы|жыл(?!\s*соң)|ж(?!\w))?") + r"(?!\d)"),
-    ("before", "дейін" + _END),
-    ("nolater", "кешіктірмей" + _END),
-    ("and", "және" + _END),
+    ("ru_date", _pattern(f"(\\d{{1,2}})(?:-?(?:го|е|ое))? ({_RU_MONTH})") + _END),
+    ("month", f"({'|'.join(MONTHS)})(?:{'|'.join(_MONTH_SUFFIXES)})?" + _END),
+    ("ru_month", f"({_RU_MONTH})" + _END),
+    ("month_day", f"(\\d{{1,2}}){_ORDINAL}{_DAY_SUFFIX}" + _END),
+    ("month_day", _pattern(r"(\d{1,2})(?:-?го)? числа") + _END),
+    (
+        "year",
+        _pattern(
+            r"(\d{4}) ?(?:ж\.|жылғы|жылдың|жылы|жыл(?!\s*соң)|ж(?!\w)"
+            r"|года|году|год(?!\w)|гг\.|г\.|г(?!\w))?"
+        )
+        + r"(?!\d)",
+    ),
+    (
+        "current_year",
+        _pattern("(?:ағымдағы жыл(?:дың|ғы|ы)?|текущего года|текущем году)") + _END,
+    ),
+    ("before", "(?:дейін|до)" + _END),
+    ("nolater", _pattern("(?:кешіктірмей|не позднее|не позже)") + _END),
+    ("and", "(?:және|и)" + _END),
+    ("filler", _pattern("(?:в срок|срок|в|во|к|ко)") + _END),
     ("unsupported", r"(?:бастап|ішінде)" + _END),
 ]
 _TOKENS = [(name, re.compile(pattern)) for name, pattern in _TOKEN_PATTERNS]
+_DATES = ("date", "ru_date", "numdate")
+_ANCHORS = ("half", "quarter", "year_end", "month", "ru_month", *_DATES)
 
 
 @dataclass(frozen=True)
@@ -161,7 +273,7 @@ def _tokenize(folded: Folded) -> list[_Token]:
                         f"«{folded.original(m.start(), m.end())}» (from/within) is not part of "
                         "the deadline grammar"
                     )
-                if name != "gap":
+                if name not in ("gap", "filler"):
                     tokens.append(_Token(name, m))
                 pos = m.end()
                 break
@@ -173,8 +285,29 @@ def _tokenize(folded: Folded) -> list[_Token]:
 
 
 def _roman_or_digit(value: str) -> int:
-    table = {"і": 1, "іі": 2, "ііі": 3, "іv": 4, "іу": 4, "бірінші": 1, "екінші": 2}
+    table = {
+        "і": 1,
+        "іі": 2,
+        "ііі": 3,
+        "іv": 4,
+        "іу": 4,
+        "бірінші": 1,
+        "екінші": 2,
+        "первое": 1,
+        "первом": 1,
+        "первого": 1,
+        "второе": 2,
+        "втором": 2,
+        "второго": 2,
+    }
     return int(value) if value.isdigit() else table[value]
+
+
+def _ru_month(word: str) -> int:
+    for stem, number in RU_MONTHS.items():
+        if word.startswith(stem) and not (stem == "ма" and word.startswith("март")):
+            return number
+    raise PhraseError(f"«{word}» is not a month")  # pragma: no cover - the regex allows none
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date:
@@ -184,12 +317,27 @@ def _make_date(year: int, month: int, day: int) -> dt.date:
         raise PhraseError(f"there is no day {day:02d}.{month:02d}.{year}") from None
 
 
+def _month_of(token: _Token) -> int:
+    if token.kind in ("date", "month"):
+        return MONTHS[token.match.group(2 if token.kind == "date" else 1)]
+    if token.kind == "numdate":
+        return int(token.match.group(2))
+    return _ru_month(token.match.group(2 if token.kind == "ru_date" else 1))
+
+
 def _date_of(token: _Token, year: int) -> dt.date:
-    return _make_date(year, MONTHS[token.match.group(2)], int(token.match.group(1)))
+    if token.kind == "numdate":
+        year = int(token.match.group(3))
+    return _make_date(year, _month_of(token), int(token.match.group(1)))
+
+
+def _token_years(tokens: list[_Token]) -> set[int]:
+    years = {int(t.match.group(1)) for t in tokens if t.kind == "year"}
+    return years | {int(t.match.group(3)) for t in tokens if t.kind == "numdate"}
 
 
 def _single_year(tokens: list[_Token], year_hint: int | None, what: str) -> int:
-    years = {int(t.match.group(1)) for t in tokens if t.kind == "year"}
+    years = _token_years(tokens)
     if len(years) > 1:
         raise PhraseError(f"{what} names several years ({', '.join(map(str, sorted(years)))})")
     if years:
@@ -228,6 +376,8 @@ def _parse_composite(
         reading = parse_simple_deadline(sub, year_hint=year_hint, before_reading=before_reading)
         parts.append(CompositePart(label=label, deadline=reading))
         start = end + 1
+    if sum(1 for p in parts if isinstance(p.deadline, EventDeadline)) > 1:
+        raise PhraseError("a deadline follows at most one event")
     return CompositeDeadline(phrase=phrase, parts=parts)
 
 
@@ -235,61 +385,111 @@ def parse_simple_deadline(
     phrase: str, *, year_hint: int | None = None, before_reading: Reading = Reading.EXCLUSIVE
 ) -> SimpleReading:
     """Read a deadline phrase that is not composite."""
+    try:
+        event = read_event(phrase)
+    except DateNotEvent as exc:
+        raise PhraseError(exc.message) from None
+    if event is not None:
+        return event
     folded = Folded(phrase)
     tokens = _tokenize(folded)
     if not tokens:
         raise PhraseError("the deadline is empty")
     kinds = [t.kind for t in tokens]
-    if "and" in kinds:
+    recurring = [t for t in tokens if t.kind.startswith("recur:")]
+    if "and" in kinds and not recurring:
         raise PhraseError("a deadline with several dates must be written as labelled parts")
     if "ongoing" in kinds:
         if len(tokens) != 1:
             raise PhraseError("«тұрақты» (ongoing) cannot be combined with other dates")
         return OngoingDeadline(phrase=phrase)
-    recurring = [t for t in tokens if t.kind.startswith("recur:")]
     if recurring:
-        return _recurring(phrase, tokens, recurring)
-    anchors = [t for t in tokens if t.kind in ("half", "quarter", "year_end", "date")]
+        return _recurring(phrase, tokens, recurring, before_reading)
+    anchors = [t for t in tokens if t.kind in _ANCHORS]
     if len(anchors) != 1:
         found = "no date" if not anchors else "more than one date"
         raise PhraseError(f"found {found} in the deadline")
+    stray = [t for t in tokens if t.kind in ("after_day", "month_day")]
+    if stray:
+        raise PhraseError("a day of every month needs a frequency («ай сайын», «ежемесячно»)")
     if kinds.count("before") > 1 or kinds.count("nolater") > 1:
         raise PhraseError("«дейін» or «кешіктірмей» is repeated")
     if "before" in kinds and "nolater" in kinds:
         raise PhraseError("«дейін» and «кешіктірмей» contradict each other")
     year = _single_year(tokens, year_hint, "the deadline")
     anchor = anchors[0]
-    if anchor.kind == "date":
+    if anchor.kind in _DATES:
         day = _date_of(anchor, year)
         if "before" in kinds:
             return BeforeDateDeadline(phrase=phrase, boundary=day, reading=before_reading)
         return DateDeadline(phrase=phrase, date=day)
-    if "nolater" in kinds:
-        raise PhraseError("«кешіктірмей» (no later than) needs a day and a month")
-    if anchor.kind == "year_end":
-        unit, index = PeriodUnit.YEAR, 1
-    elif anchor.kind == "half":
-        unit, index = PeriodUnit.HALF_YEAR, _roman_or_digit(anchor.match.group(1))
-    else:
-        unit, index = PeriodUnit.QUARTER, _roman_or_digit(anchor.match.group(1))
+    unit, index = _period_of(anchor)
+    if "nolater" in kinds and unit is not PeriodUnit.QUARTER:
+        raise PhraseError("«кешіктірмей» (no later than) needs a day and a month, or a quarter")
     return PeriodEndDeadline(
         phrase=phrase, unit=unit, index=index, year=year, date=period_end(unit, index, year)
     )
 
 
-def _recurring(phrase: str, tokens: list[_Token], recurring: list[_Token]) -> RecurringDeadline:
+def _period_of(anchor: _Token) -> tuple[PeriodUnit, int]:
+    if anchor.kind == "year_end":
+        return PeriodUnit.YEAR, 1
+    if anchor.kind == "half":
+        return PeriodUnit.HALF_YEAR, _roman_or_digit(anchor.match.group(1))
+    if anchor.kind == "quarter":
+        return PeriodUnit.QUARTER, _roman_or_digit(anchor.match.group(1))
+    return PeriodUnit.MONTH, _month_of(anchor)
+
+
+def _recurring(
+    phrase: str, tokens: list[_Token], recurring: list[_Token], before_reading: Reading
+) -> RecurringDeadline | RecurringDayDeadline:
     frequency = Frequency(recurring[0].kind.split(":", 1)[1])
-    rest = [t for t in tokens if t not in recurring]
     if len(recurring) > 1:
         raise PhraseError("the deadline names more than one frequency")
+    rest = [t for t in tokens if t not in recurring and t.kind not in ("and", "current_year")]
     if not rest:
+        if len(tokens) > 1:
+            raise PhraseError("the frequency is joined to nothing")
         return RecurringDeadline(phrase=phrase, frequency=frequency)
-    if frequency is Frequency.ANNUAL and len(rest) == 1 and rest[0].kind == "date":
-        day = _date_of(rest[0], 2000)  # a leap year, so 29 February is a valid day of the year
-        return RecurringDeadline(
-            phrase=phrase, frequency=frequency, anchor=MonthDay(month=day.month, day=day.day)
-        )
+    kinds = [t.kind for t in rest]
+    core = [t for t in rest if t.kind not in ("before", "nolater")]
+    limits = len(rest) - len(core)
+    if len(core) == 1 and limits <= 1:
+        token = core[0]
+        before = "before" in kinds
+        if frequency is Frequency.ANNUAL and token.kind in _DATES and not before:
+            if token.kind == "numdate":
+                raise PhraseError("a day of every year is written without its year")
+            day = _date_of(token, 2000)  # a leap year, so 29 February is a valid day of the year
+            return RecurringDeadline(
+                phrase=phrase, frequency=frequency, anchor=MonthDay(month=day.month, day=day.day)
+            )
+        if frequency is Frequency.ANNUAL and token.kind in ("quarter", "half", "year_end"):
+            if before:
+                raise PhraseError("«дейін» (before) a quarter or half-year is not a day")
+            unit, index = _period_of(token)
+            last = period_end(unit, index, 2001)
+            return RecurringDeadline(
+                phrase=phrase, frequency=frequency, anchor=MonthDay(month=last.month, day=last.day)
+            )
+        monthly_day = token.kind == "month_day" and frequency is Frequency.MONTHLY
+        if frequency is not Frequency.WEEKLY and (token.kind == "after_day" or monthly_day):
+            return RecurringDayDeadline(
+                phrase=phrase,
+                frequency=frequency,
+                day=_day_number(token),
+                after_period=token.kind == "after_day",
+                reading=before_reading if before else None,
+            )
     raise PhraseError("a recurring deadline takes at most a day and a month (annual tasks only)")
+
+
+def _day_number(token: _Token) -> int:
+    day = int(token.match.group(1))
+    if not 1 <= day <= 31:
+        raise PhraseError(f"there is no day {day} in a month")
+    return day
 
 
 @dataclass(frozen=True)
@@ -309,6 +509,7 @@ def parse_report_dates(phrase: str, *, year_hint: int | None = None) -> list[Dat
     folded = Folded(phrase)
     tokens = _tokenize(folded)
     stray = [t for t in tokens if t.kind not in ("year", "date", "and")]
+    # Reporting dates are read in Kazakh only, as the decree writes them.
     if stray:
         t = stray[0]
         raise PhraseError(
@@ -334,3 +535,19 @@ def parse_report_dates(phrase: str, *, year_hint: int | None = None) -> list[Dat
 def years_in(phrase: str) -> set[int]:
     """The four-digit years a phrase names, for lending a year to a phrase without one."""
     return {int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", phrase)}
+
+
+def parse_day(text: str, *, year_hint: int | None = None) -> dt.date:
+    """One day typed by a person: ISO (2024-03-05), DD.MM.YYYY or a phrase of this grammar."""
+    value = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PhraseError(f"there is no day {value}") from None
+    reading = parse_simple_deadline(value, year_hint=year_hint, before_reading=Reading.INCLUSIVE)
+    if isinstance(reading, DateDeadline):
+        return reading.date
+    if isinstance(reading, BeforeDateDeadline):
+        raise PhraseError("a day is needed, not «before» a day")
+    raise PhraseError("a day with its month is needed")

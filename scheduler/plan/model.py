@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Model(BaseModel):
@@ -35,7 +35,11 @@ class LocalizedText(_Model):
 
 
 class Names(_Model):
-    """A name or title: Kazakh verbatim from the decree, Russian and English optional."""
+    """A name or title: ``kk`` is the plan's own text verbatim, Russian and English optional.
+
+    The plan's own text is Kazakh in the decree; a plan written in Russian alone keeps its
+    Russian text in ``kk`` as well as, marked official, in ``ru``.
+    """
 
     kk: Annotated[str, Field(min_length=1)]
     ru: LocalizedText | None = None
@@ -182,6 +186,39 @@ class RecurringDeadline(_Model):
     anchor: MonthDay | None = None
 
 
+class RecurringDayDeadline(_Model):
+    """A task repeated every period and due on a numbered day of a month.
+
+    With ``after_period`` the month is the one after each period ends ("есепті кезеңнен кейінгі
+    айдың 5-күніне", «до 5 числа месяца, следующего за отчетным»); without it, each period's own
+    last month (monthly tasks only: "ай сайын 25-іне"). ``reading`` is set when the phrase says
+    "before" that day (дейін, до) and tells whether the day itself still counts.
+    """
+
+    kind: Literal["recurring_day"] = "recurring_day"
+    phrase: str
+    frequency: Frequency
+    day: Annotated[int, Field(ge=1, le=31)]
+    after_period: bool
+    reading: Reading | None = None
+
+    @model_validator(mode="after")
+    def _monthly_or_longer(self) -> RecurringDayDeadline:
+        if self.frequency is Frequency.WEEKLY:
+            raise ValueError("a day of the month cannot recur every week")
+        return self
+
+    def due_for(self, period_last_day: dt.date) -> dt.date:
+        """The day this task is due for the period that ends on ``period_last_day``."""
+        year, month = period_last_day.year, period_last_day.month
+        if self.after_period:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        day = dt.date(year, month, min(self.day, calendar.monthrange(year, month)[1]))
+        if self.reading is Reading.EXCLUSIVE:
+            return day - dt.timedelta(days=1)
+        return day
+
+
 class OngoingDeadline(_Model):
     """Continuous work with no due date of its own (тұрақты, тұрақты түрде)."""
 
@@ -189,8 +226,41 @@ class OngoingDeadline(_Model):
     phrase: str
 
 
+class EventDeadline(_Model):
+    """Due some days after an event the plan names but cannot date.
+
+    "Талдау нәтижелері ұсынылғаннан кейін 5 жұмыс күннің ішінде", «по итогам проверки»,
+    "Шығу кезінде": ``event`` is the words naming the event as written, ``days`` the allowance
+    after it (0: the event's own day), counted in working days or in calendar days. Until
+    ``event_date`` is recorded the task has no control point of its own.
+    """
+
+    kind: Literal["event"] = "event"
+    phrase: str
+    event: Annotated[str, Field(min_length=1)]
+    days: Annotated[int, Field(ge=0, le=366)] = 0
+    working_days: bool = True
+    event_date: dt.date | None = None
+
+
+class UnreadDeadline(_Model):
+    """A deadline phrase the grammar could not read, kept as written when the import allowed it.
+
+    It gives no control point until an administrator sets the deadline.
+    """
+
+    kind: Literal["unread"] = "unread"
+    phrase: str
+
+
 SimpleDeadline = Annotated[
-    DateDeadline | BeforeDateDeadline | PeriodEndDeadline | RecurringDeadline | OngoingDeadline,
+    DateDeadline
+    | BeforeDateDeadline
+    | PeriodEndDeadline
+    | RecurringDeadline
+    | RecurringDayDeadline
+    | OngoingDeadline
+    | EventDeadline,
     Field(discriminator="kind"),
 ]
 
@@ -213,7 +283,10 @@ Deadline = Annotated[
     | BeforeDateDeadline
     | PeriodEndDeadline
     | RecurringDeadline
+    | RecurringDayDeadline
     | OngoingDeadline
+    | EventDeadline
+    | UnreadDeadline
     | CompositeDeadline,
     Field(discriminator="kind"),
 ]
@@ -288,14 +361,18 @@ class Task(_Model):
 
 
 class Plan(_Model):
-    """A whole action plan: metadata, sections, the agencies' glossary and the tasks."""
+    """A whole action plan: metadata, sections, the agencies' glossary and the tasks.
+
+    ``act`` and ``controller`` are null for a plan imported from a table alone, which names
+    neither.
+    """
 
     format_version: Literal[1] = 1
     title: Names
     period: Period
     timezone: str = "Asia/Almaty"
-    act: Act
-    controller: Controller
+    act: Act | None
+    controller: Controller | None
     sections: list[Section]
     agencies: list[Agency]
     tasks: list[Task]
@@ -303,8 +380,23 @@ class Plan(_Model):
     def agency_codes(self) -> list[str]:
         return [agency.code for agency in self.agencies]
 
+    def event_tasks(self) -> list[Task]:
+        """The tasks whose deadline (or a part of it) follows an event."""
+        return [t for t in self.tasks if event_readings(t.deadline)]
+
+    def unread_tasks(self) -> list[Task]:
+        """The tasks whose deadline phrase the importer kept unread."""
+        return [t for t in self.tasks if t.deadline.kind == "unread"]
+
     def task(self, number: int) -> Task:
         for task in self.tasks:
             if task.number == number:
                 return task
         raise KeyError(number)
+
+
+def event_readings(deadline: Deadline) -> list[EventDeadline]:
+    """The event-relative readings of a deadline: itself, or its composite parts."""
+    if isinstance(deadline, CompositeDeadline):
+        return [p.deadline for p in deadline.parts if isinstance(p.deadline, EventDeadline)]
+    return [deadline] if isinstance(deadline, EventDeadline) else []

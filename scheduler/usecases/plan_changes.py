@@ -13,15 +13,19 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from scheduler.clock import Clock
 from scheduler.participants import Caller
+from scheduler.plan.decree_import import DecreeImportError
 from scheduler.plan.diff import TaskChange, diff_plans, point_moves
 from scheduler.plan.edits import EditError, change_agencies, change_deadline, change_reports
 from scheduler.plan.model import Plan
+from scheduler.plan.plan_files import import_plan_file
 from scheduler.plan.serialize import dump_plan
+from scheduler.plan.table_files import MAX_FILE_BYTES, format_of
+from scheduler.plan.table_problems import TableImportError, TableProblem
 from scheduler.plan.validation import PlanError, parse_plan
 from scheduler.plan_runtime import PlanHolder, PlanRuntime, RuntimeFactory
 from scheduler.refusals import Refusal
@@ -77,13 +81,14 @@ class PlanChanged:
     moved_points: int
 
 
-async def _put_in_force(
+async def put_in_force(
     visit: Visit, *, new_plan: Plan, source: str
 ) -> tuple[PlanChanged, PlanRuntime]:
     """Record ``new_plan`` as the version in force and tell exactly the agencies it touches.
 
-    The callers have checked the caller's right to change the plan. The new runtime is
-    returned for the caller to follow once the transaction has committed.
+    The callers have checked the caller's right to make the change: an administrator, or
+    for an event's date a member of the task's agencies (``scheduler.usecases.event_dates``).
+    The new runtime is returned for the caller to follow once the transaction has committed.
     """
     uow, now, holder = visit.uow, visit.now, visit.core.plans
     old = holder.current
@@ -184,9 +189,13 @@ EDITS = {"deadline": change_deadline, "reports": change_reports, "agencies": cha
 
 @dataclass(frozen=True)
 class Rejected:
-    """The new plan or the edit is invalid; nothing changed. One line per problem."""
+    """The new plan or the edit is invalid; nothing changed. One line per problem.
+
+    A refused table carries its problems ``coded`` as well, to be told in the reader's language.
+    """
 
     problems: tuple[str, ...]
+    coded: tuple[TableProblem, ...] = ()
 
 
 async def edit_task(
@@ -201,7 +210,7 @@ async def edit_task(
             new_plan = EDITS[field](core.plans.current.plan, task, value)
         except EditError as exc:
             return visit.answer(Rejected(tuple(exc.problems)))
-        changed, runtime = await _put_in_force(visit, new_plan=new_plan, source="edit")
+        changed, runtime = await put_in_force(visit, new_plan=new_plan, source="edit")
     core.plans.replace(runtime, changed.version)
     return visit.answer(changed)
 
@@ -216,22 +225,47 @@ async def upload_plan(
 ) -> Answer[PlanChanged | Rejected | Refusal]:
     """Put an uploaded plan file in force if it is valid; otherwise keep the running plan.
 
-    The file is fetched only once the sender is known to be an administrator, and outside
-    any transaction, since a download may take a while.
+    A ``.json`` file is a plan file; an ``.xlsx``, ``.csv`` or ``.docx`` one is a plan table
+    (or the decree's Word form), imported as ``plan import`` does, its agencies keeping the
+    codes the plan in force gives their names. The file is fetched only once the sender is
+    known to be an administrator, and outside any transaction, since a download may take a
+    while.
     """
     async with core.visit(caller) as visit:
         refused = await visit.refuse_unless_admin("plan.upload", {"file": name, "bytes": size})
     if refused is not None:
         return visit.answer(refused)
-    if size > MAX_PLAN_BYTES:
-        too_big = f"{name}: the file has {size} bytes; a plan file may have at most"
-        return visit.answer(Rejected((f"{too_big} {MAX_PLAN_BYTES}",)))
-    raw = await fetch()
-    try:
-        new_plan = parse_plan(raw, source=name)
-    except PlanError as exc:
-        return visit.answer(Rejected(tuple(str(p) for p in exc.problems)))
+    read = await _read_upload(core, fetch, name, size)
+    if isinstance(read, Rejected):
+        return visit.answer(read)
     async with core.visit(caller) as visit:
-        changed, runtime = await _put_in_force(visit, new_plan=new_plan, source="upload")
+        changed, runtime = await put_in_force(visit, new_plan=read, source="upload")
     core.plans.replace(runtime, changed.version)
     return visit.answer(changed)
+
+
+async def _read_upload(
+    core: Core, fetch: Callable[[], Awaitable[bytes]], name: str, size: int
+) -> Plan | Rejected:
+    """The plan an uploaded file holds, or why it holds none."""
+    if format_of(name) is not None:
+        if size > MAX_FILE_BYTES:
+            return _refused([TableProblem("too_big", {"size": size, "limit": MAX_FILE_BYTES})])
+        known = core.runtime.plan.agencies
+        try:
+            return import_plan_file(await fetch(), name, known_agencies=known).plan
+        except TableImportError as exc:
+            return _refused(exc.problems)
+        except DecreeImportError as exc:
+            return _refused([TableProblem("invalid", {"message": str(exc)})])
+    if size > MAX_PLAN_BYTES:
+        too_big = f"{name}: the file has {size} bytes; a plan file may have at most"
+        return Rejected((f"{too_big} {MAX_PLAN_BYTES}",))
+    try:
+        return parse_plan(await fetch(), source=name)
+    except PlanError as exc:
+        return Rejected(tuple(str(p) for p in exc.problems))
+
+
+def _refused(problems: Sequence[TableProblem]) -> Rejected:
+    return Rejected(tuple(p.english() for p in problems), tuple(problems))

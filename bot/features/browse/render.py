@@ -5,19 +5,10 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from bot.features.browse import callbacks
+from bot.features.browse import callbacks, deadlines
 from bot.i18n.catalog import Raw, Translator
 from bot.wording import agency_label, long_date, reported_label, state_label
-from scheduler.plan.model import (
-    BeforeDateDeadline,
-    CompositeDeadline,
-    DateDeadline,
-    PeriodEndDeadline,
-    Plan,
-    RecurringDeadline,
-    SimpleDeadline,
-    Task,
-)
+from scheduler.plan.model import Plan, Task
 from scheduler.presentation import Button
 from scheduler.usecases.browse import ALL, TaskCard, TaskLine
 
@@ -89,7 +80,9 @@ def task_card(card: TaskCard, plan: Plan, tr: Translator) -> str:
     parts = [tr("card.title", number=task.number, title=task.title(lang))]
     if lang != "kk" or task.title(lang) != task.text:
         parts.append(f"<i>{_e(task.text)}</i>")
-    parts.append(tr("card.deadline", phrase=task.deadline.phrase, reading=Raw(_reading(task, tr))))
+    parts.append(
+        tr("card.deadline", phrase=task.deadline.phrase, reading=Raw(deadlines.reading(task, tr)))
+    )
     parts.append(tr("card.agencies", agencies=Raw(_agencies(task, plan, lang, tr))))
     parts.append(tr("card.form", form=task.form.raw))
     if card.points:
@@ -137,30 +130,6 @@ def task_card(card: TaskCard, plan: Plan, tr: Translator) -> str:
             )
     text = "\n\n".join(parts[:4]) + "\n\n" + "\n".join(parts[4:])
     return text if len(text) <= CARD_LIMIT else text[: CARD_LIMIT - 1] + "…"
-
-
-def _reading(task: Task, tr: Translator) -> str:
-    deadline = task.deadline
-    if isinstance(deadline, CompositeDeadline):
-        return "; ".join(
-            f"{_e(part.label)} — {_simple_reading(part.deadline, tr)}" for part in deadline.parts
-        )
-    return _simple_reading(deadline, tr)
-
-
-def _simple_reading(deadline: SimpleDeadline, tr: Translator) -> str:
-    lang = tr.language
-    if isinstance(deadline, BeforeDateDeadline):
-        return tr(
-            f"reading.before_date.{deadline.reading.value}",
-            date=long_date(deadline.boundary, lang),
-            due=long_date(deadline.due(), lang),
-        )
-    if isinstance(deadline, DateDeadline | PeriodEndDeadline):
-        return tr(f"reading.{deadline.kind}", date=long_date(deadline.due(), lang))
-    if isinstance(deadline, RecurringDeadline):
-        return tr(f"reading.recurring.{deadline.frequency.value}")
-    return tr("reading.ongoing")
 
 
 def _agencies(task: Task, plan: Plan, lang: str, tr: Translator) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.features.plan_changes import callbacks
+from bot.features.plan_changes.table_problems import rejected_table
 from bot.i18n.catalog import Raw, Translator
 from bot.wording import cut, local_time, long_date
 from scheduler.plan.model import Plan
@@ -40,6 +41,15 @@ def plan_change(payload: Mapping[str, Any], plan: Plan, tr: Translator) -> Rende
         if change.get("agencies"):
             old, new = change["agencies"]
             lines.append(tr("change.agencies", old=", ".join(old), new=", ".join(new)))
+        if change.get("event"):
+            old, new = change["event"]
+            lines.append(
+                tr(
+                    "change.event",
+                    old=_dates([old] if old else [], lang),
+                    new=_dates([new] if new else [], lang),
+                )
+            )
         for kind, old, new in change.get("points", []):
             lines.append(
                 tr(
@@ -57,6 +67,8 @@ def plan_change(payload: Mapping[str, Any], plan: Plan, tr: Translator) -> Rende
 
 def outcome(result: PlanChanged | Rejected, tr: Translator) -> str:
     """What became of a plan change: put in force, or refused with its problems."""
+    if isinstance(result, Rejected) and result.coded:
+        return rejected_table(result.coded, tr)
     if isinstance(result, Rejected):
         return rejected(result.problems, tr)
     return changed(result, tr)

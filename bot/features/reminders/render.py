@@ -10,7 +10,7 @@ from typing import Any
 from bot.features.status.render import answer_buttons
 from bot.i18n.catalog import Raw, Translator
 from bot.wording import agency_label, long_date, plural, state_label
-from scheduler.plan.model import Plan
+from scheduler.plan.model import Plan, event_readings
 from scheduler.presentation import Rendered
 from scheduler.reminders.facts import ReminderFacts
 from scheduler.vocabulary.messages import MESSAGE_KINDS
@@ -34,6 +34,16 @@ def render_reminder(facts: ReminderFacts, plan: Plan, tr: Translator) -> Rendere
     ]
     if point.nominal != point.effective:
         lines.append(tr("reminder.line.moved", nominal=long_date(point.nominal, lang)))
+    if point.kind == "deadline":
+        for reading in event_readings(task.deadline):
+            if reading.event_date is not None:
+                lines.append(
+                    tr(
+                        "reminder.line.event",
+                        event=reading.event,
+                        date=long_date(reading.event_date, lang),
+                    )
+                )
     for standing in facts.agencies:
         if standing.agency in facts.focus:
             lines.append(

@@ -1,0 +1,1 @@
+"""Event dates: when the event a task's deadline follows took place."""
