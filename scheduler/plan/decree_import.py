@@ -25,7 +25,6 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from scheduler.plan.kazakh_dates import (
-    AnyReading,
     PhraseError,
     parse_deadline,
     parse_report_dates,
@@ -35,6 +34,7 @@ from scheduler.plan.model import (
     Act,
     ActKind,
     Agency,
+    AnyReading,
     Controller,
     FormOfCompletion,
     Funding,
@@ -47,10 +47,11 @@ from scheduler.plan.model import (
     Section,
     Task,
     TaskTitles,
+    deadline_years,
 )
 from scheduler.plan.textmatch import Folded, fold
 from scheduler.plan.translations import Translations
-from scheduler.plan.validation import validate
+from scheduler.plan.validation import first_error, validate
 
 CELLS = ("text", "deadline", "responsible", "form", "control", "funding")
 
@@ -190,9 +191,7 @@ def _construct(build: Callable[[], T], line: int | None, cell: str) -> T:
     try:
         return build()
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        place = ".".join(str(p) for p in first["loc"])
-        raise DecreeImportError(f"{place}: {first['msg']}", line=line, cell=cell) from None
+        raise DecreeImportError(first_error(exc), line=line, cell=cell) from None
 
 
 def _is_cell(text: str) -> bool:
@@ -325,9 +324,9 @@ def _build_task(
     ]
     period_years = set(range(period.start.year, period.end.year + 1))
     form_report_years = _report_years(values["form"], codes)
-    deadline_years = years_in(values["deadline"])
+    named_years = years_in(values["deadline"])
     deadline_hint = _single(form_report_years) or _single(period_years)
-    report_hint = _single(deadline_years) or _single(period_years)
+    report_hint = _single(named_years) or _single(period_years)
     try:
         deadline: AnyReading = parse_deadline(
             values["deadline"], year_hint=deadline_hint, before_reading=before_reading
@@ -335,7 +334,7 @@ def _build_task(
     except PhraseError as exc:
         raise fail("deadline", exc.message) from None
     if report_hint is None:
-        report_hint = _single(_reading_years(deadline))
+        report_hint = _single(deadline_years(deadline))
     form = _parse_form(values["form"], codes, report_hint, lambda m, p: fail("form", m, p))
     funding = _parse_funding(values["funding"])
     return _construct(
@@ -357,16 +356,6 @@ def _build_task(
 
 def _single(values: set[int]) -> int | None:
     return next(iter(values)) if len(values) == 1 else None
-
-
-def _reading_years(reading: AnyReading) -> set[int]:
-    if reading.kind == "composite":
-        return {y for part in reading.parts for y in _reading_years(part.deadline)}
-    if reading.kind in ("date", "period_end"):
-        return {reading.due().year}
-    if reading.kind == "before_date":
-        return {reading.boundary.year}
-    return set()
 
 
 def _split_list(value: str) -> list[str]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from scheduler.plan.event_phrases import DateNotEvent, read_event
 from scheduler.plan.model import (
+    AnyReading,
     BeforeDateDeadline,
     CompositeDeadline,
     CompositePart,
@@ -40,6 +41,7 @@ from scheduler.plan.model import (
     Reading,
     RecurringDayDeadline,
     RecurringDeadline,
+    SimpleReading,
     period_end,
 )
 from scheduler.plan.textmatch import Folded
@@ -125,17 +127,6 @@ _DAY_SUFFIX = (
     r"(?:[\s-]?күн(?:іне|інен|і|ге|нен)|-?(?:[ыі]на|[ыі]не|сына|сіне|[ыі]нан|[ыі]нен|сынан|сінен))"
 )
 _END = r"(?!\w)"
-
-SimpleReading = (
-    DateDeadline
-    | BeforeDateDeadline
-    | PeriodEndDeadline
-    | RecurringDeadline
-    | RecurringDayDeadline
-    | OngoingDeadline
-    | EventDeadline
-)
-AnyReading = SimpleReading | CompositeDeadline
 
 
 class PhraseError(Exception):

@@ -253,16 +253,17 @@ class UnreadDeadline(_Model):
     phrase: str
 
 
-SimpleDeadline = Annotated[
+# The readings of a single deadline phrase; a composite deadline is made of them.
+SimpleReading = (
     DateDeadline
     | BeforeDateDeadline
     | PeriodEndDeadline
     | RecurringDeadline
     | RecurringDayDeadline
     | OngoingDeadline
-    | EventDeadline,
-    Field(discriminator="kind"),
-]
+    | EventDeadline
+)
+SimpleDeadline = Annotated[SimpleReading, Field(discriminator="kind")]
 
 
 class CompositePart(_Model):
@@ -278,18 +279,22 @@ class CompositeDeadline(_Model):
     parts: Annotated[list[CompositePart], Field(min_length=1)]
 
 
+# What the grammar reads a deadline phrase as.
+AnyReading = SimpleReading | CompositeDeadline
 Deadline = Annotated[
-    DateDeadline
-    | BeforeDateDeadline
-    | PeriodEndDeadline
-    | RecurringDeadline
-    | RecurringDayDeadline
-    | OngoingDeadline
-    | EventDeadline
-    | UnreadDeadline
-    | CompositeDeadline,
-    Field(discriminator="kind"),
+    SimpleReading | UnreadDeadline | CompositeDeadline, Field(discriminator="kind")
 ]
+
+
+def deadline_years(deadline: AnyReading | UnreadDeadline) -> set[int]:
+    """The years a deadline names outright (a date, a period's end, a boundary)."""
+    if deadline.kind == "composite":
+        return {y for part in deadline.parts for y in deadline_years(part.deadline)}
+    if deadline.kind in ("date", "period_end"):
+        return {deadline.due().year}
+    if deadline.kind == "before_date":
+        return {deadline.boundary.year}
+    return set()
 
 
 class ResponsibleAgency(_Model):

@@ -36,9 +36,10 @@ from scheduler.plan.decree_import import (
     parse_funding,
     parse_responsible,
 )
-from scheduler.plan.kazakh_dates import AnyReading, PhraseError, parse_deadline, years_in
+from scheduler.plan.kazakh_dates import PhraseError, parse_deadline, years_in
 from scheduler.plan.model import (
     Agency,
+    AnyReading,
     Deadline,
     FormOfCompletion,
     Funding,
@@ -53,11 +54,12 @@ from scheduler.plan.model import (
     TaskTitles,
     TextSource,
     UnreadDeadline,
+    deadline_years,
 )
 from scheduler.plan.table_files import Row, Sheet, TableFile
 from scheduler.plan.table_problems import TableImportError, TableProblem, column_letter
 from scheduler.plan.textmatch import fold
-from scheduler.plan.validation import validate
+from scheduler.plan.validation import first_error, validate
 
 REQUIRED = ("text", "form", "responsible", "deadline")
 # How each column is named in the error that says it is missing.
@@ -183,11 +185,7 @@ def import_table(
             tasks=tasks,
         )
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        place = ".".join(str(p) for p in first["loc"])
-        raise TableImportError(
-            [TableProblem("invalid", {"message": f"{place}: {first['msg']}"})]
-        ) from None
+        raise TableImportError([TableProblem("invalid", {"message": first_error(exc)})]) from None
     invalid = validate(plan.model_dump(mode="json"))
     if invalid:
         raise TableImportError([TableProblem("invalid", {"message": str(p)}) for p in invalid])
@@ -337,21 +335,11 @@ def _title(table: TableFile, header: _Header, source_name: str) -> str:
 def _period(title: str, tasks: Sequence[Task]) -> Period | None:
     years = set(years_in(title))
     for task in tasks:
-        years |= _deadline_years(task.deadline)
+        years |= deadline_years(task.deadline)
         years |= {r.date.year for r in task.form.report_dates}
     if not years:
         return None
     return Period(start=dt.date(min(years), 1, 1), end=dt.date(max(years), 12, 31))
-
-
-def _deadline_years(deadline: Deadline) -> set[int]:
-    if deadline.kind == "composite":
-        return {y for part in deadline.parts for y in _deadline_years(part.deadline)}
-    if deadline.kind in ("date", "period_end"):
-        return {deadline.due().year}
-    if deadline.kind == "before_date":
-        return {deadline.boundary.year}
-    return set()
 
 
 # --- agencies ---------------------------------------------------------------------------------
@@ -526,8 +514,7 @@ def _task(
             short_title=titles,
         )
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        fail("invalid", None, message=".".join(str(p) for p in first["loc"]) + ": " + first["msg"])
+        fail("invalid", None, message=first_error(exc))
         return None
 
 

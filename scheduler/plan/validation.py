@@ -47,6 +47,12 @@ class PlanError(Exception):
         super().__init__(head + "; ".join(str(p) for p in problems))
 
 
+def first_error(exc: ValidationError) -> str:
+    """The first thing a model refused, where and why: «tasks.0.number: …»."""
+    first = exc.errors(include_url=False)[0]
+    return ".".join(str(p) for p in first["loc"]) + ": " + str(first["msg"])
+
+
 def load_plan(path: Path | str) -> Plan:
     """Read and check a plan file, raising :class:`PlanError` with every problem."""
     path = Path(path)
