@@ -9,7 +9,9 @@ file: ``--officers`` officers, each a member of an agency of the real plan, and 
 planned for each. The real bot then runs as a child process (``python -m bot``, long
 polling, as in production: a process of its own keeps the server's thread and the bot
 from sharing one interpreter) and delivers the reminders. Then replies to those reminders,
-"орындалды" and "в работе" by turns, are injected through the server:
+"в работе" and "проблема" by turns, are injected through the server (statuses that leave
+the item open, so that each is a report of its own whatever order the bot's concurrent
+handlers take them in; a second "done" for the same item would be answered, not stored):
 
 * closed loop: one reply at a time, the next once the previous one is answered; ``p50_ms``
   and ``p99_ms`` are the times from injecting a reply to the server recording the bot's
@@ -50,7 +52,7 @@ from scheduler.storage.unit_of_work import Database
 
 TOKEN = "700005:bench-replies"
 FIRST_OFFICER = 8_000_001
-TEXTS = ("орындалды", "в работе")
+TEXTS = ("в работе", "проблема")
 WARM_UP = 20
 ANSWER_TIMEOUT = 10.0
 

@@ -44,6 +44,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.synthetic import build_plan, insert_subscriptions
 from scheduler.clock import FakeClock
+from scheduler.progress import DEFAULT_CONTROL
 from scheduler.reminders.planner import PLANNED_UNTIL, tick
 from scheduler.reminders.policy import ReminderPolicy
 from scheduler.reminders.schedule import ReminderSchedule
@@ -140,7 +141,7 @@ async def time_wave(
         await reset_wave(db, day)
         clock = FakeClock(local(day, 9, 0, 30))
         started = time.perf_counter()
-        result = await tick(db, clock, schedule, ADMINS)
+        result = await tick(db, clock, schedule, ADMINS, DEFAULT_CONTROL)
         timings.append((time.perf_counter() - started) * 1000)
         if result.skipped or result.waves != (day,):
             raise RuntimeError(f"the tick did not plan the wave of {day}: {result}")
@@ -154,7 +155,7 @@ async def time_idle(db: Database, schedule: ReminderSchedule, day: dt.date, runs
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
-        result = await tick(db, clock, schedule, ADMINS)
+        result = await tick(db, clock, schedule, ADMINS, DEFAULT_CONTROL)
         timings.append((time.perf_counter() - started) * 1000)
         if result.waves or result.planned:
             raise RuntimeError(f"an idle tick planned something: {result}")

@@ -59,7 +59,6 @@ from scheduler.delivery.retry import RetryPolicy
 from scheduler.delivery.worker import DeliveryWorker
 from scheduler.plan.model import Plan
 from scheduler.plan_runtime import PlanHolder, RuntimeFactory, calendar_overrides
-from scheduler.reminders.policy import ReminderPolicy
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
 from scheduler.storage.unit_of_work import Database, OutboxBell
@@ -76,16 +75,6 @@ def file_base_url(api_url: str) -> str:
     if sep and tail.startswith("bot"):
         return f"{head}/file/{tail}"
     return f"{api_url.rstrip('/')}/file/bot"
-
-
-def reminder_policy(settings: Settings) -> ReminderPolicy:
-    return ReminderPolicy(
-        offsets=settings.reminder_offsets,
-        send_time=settings.reminder_time,
-        working_hours_end=settings.working_hours_end,
-        escalate_after=settings.escalate_after,
-        grace=settings.reminder_grace,
-    )
 
 
 def build_application(
@@ -106,7 +95,10 @@ def build_application(
     bell = OutboxBell()
     db = Database(create_engine(settings.database_url), bell)
     factory = RuntimeFactory(
-        policy=reminder_policy(settings), tz=settings.tz, rule=settings.working_day_rule
+        policy=settings.reminder_policy(),
+        tz=settings.tz,
+        rule=settings.working_day_rule,
+        control=settings.control_policy(),
     )
     core = Core(
         db=db,

@@ -10,6 +10,8 @@ from typing import Any
 
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.features.agenda import callbacks as agenda_callbacks
+from bot.features.agenda import handlers as agenda
 from bot.features.broadcasts import callbacks as broadcast_callbacks
 from bot.features.broadcasts import handlers as broadcasts
 from bot.features.browse import callbacks as browse_callbacks
@@ -17,12 +19,20 @@ from bot.features.browse import handlers as browse
 from bot.features.calendar_days import handlers as calendar_days
 from bot.features.callback_data import CallbackKind
 from bot.features.events import handlers as events
+from bot.features.extensions import callbacks as extension_callbacks
+from bot.features.extensions import handlers as extensions
 from bot.features.fallback import handlers as fallback
+from bot.features.interim import handlers as interim
 from bot.features.members import handlers as members
 from bot.features.plan_changes import callbacks as plan_change_callbacks
 from bot.features.plan_changes import handlers as plan_changes
+from bot.features.reminders import callbacks as reminder_callbacks
+from bot.features.reminders import handlers as reminders
+from bot.features.replies import handlers as replies
 from bot.features.reports import handlers as reports
 from bot.features.requests import Callback, answer_stale
+from bot.features.reviews import callbacks as review_callbacks
+from bot.features.reviews import handlers as reviews
 from bot.features.start import callbacks as start_callbacks
 from bot.features.start import handlers as start
 from bot.features.status import callbacks as status_callbacks
@@ -39,8 +49,10 @@ MENU_COMMANDS = (
     "subscribe",
     "subscriptions",
     "unsubscribe",
+    "due",
     "done",
     "status",
+    "extend",
     "lang",
 )
 
@@ -70,6 +82,10 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("unsubscribe", subscriptions.unsubscribe_menu),
         CommandHandler("done", status.done_command),
         CommandHandler("status", status.status_command),
+        CommandHandler("due", agenda.due),
+        CommandHandler("extend", extensions.extend),
+        CommandHandler("ask", interim.ask),
+        CommandHandler("asks", interim.asks),
         CommandHandler("invite", members.invite),
         CommandHandler("report", reports.report),
         CommandHandler("ics", reports.ics),
@@ -98,11 +114,22 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         on_press(status_callbacks.ANSWER, status.answer_button),
         on_press(status_callbacks.CLARIFY, status.clarify_button),
         on_press(status_callbacks.UNDO, status.undo),
+        on_press(review_callbacks.ACCEPT, reviews.accept),
+        on_press(review_callbacks.RETURN, reviews.return_for_rework),
+        on_press(extension_callbacks.ASK, extensions.ask),
+        on_press(extension_callbacks.APPROVE, extensions.approve),
+        on_press(extension_callbacks.REFUSE, extensions.refuse),
+        on_press(reminder_callbacks.SNOOZE, reminders.snooze),
+        on_press(agenda_callbacks.PAGE, agenda.due_page),
+        on_press(agenda_callbacks.PICK, agenda.picked),
         on_press(plan_change_callbacks.ACKNOWLEDGE, plan_changes.acknowledge),
         on_press(broadcast_callbacks.BROADCAST, broadcasts.broadcast_decision),
         MessageHandler(filters.ChatType.PRIVATE & plan_files, plan_changes.upload_plan),
-        MessageHandler(reply, status.reply_to_bot),
+        MessageHandler(reply, replies.reply_to_bot),
         MessageHandler(filters.COMMAND, fallback.unknown_command),
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, agenda.typed_status
+        ),
         MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, fallback.private_text),
         # Any other button: an old message, or data no feature builds.
         CallbackQueryHandler(answer_stale),

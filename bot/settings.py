@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from scheduler.progress import ControlPolicy
+from scheduler.reminders.policy import ReminderPolicy
 from scheduler.workdays import ShiftRule
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
@@ -71,6 +73,9 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0:8080"
     outbox_lease_seconds: int = Field(default=300, ge=1, le=86_400)
     max_messages_per_second: int = Field(default=30, ge=1, le=30)
+    acceptance: Literal["required", "off"] = "required"
+    acceptance_sla: int = Field(default=3, ge=1, le=60)
+    extension_notice: int = Field(default=2, ge=0, le=60)
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -151,6 +156,11 @@ class Settings(BaseSettings):
             raise ValueError("expected a local time HH:MM without an offset (TIMEZONE applies)")
         return value
 
+    @field_validator("acceptance", mode="before")
+    @classmethod
+    def _lower_acceptance(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
@@ -218,6 +228,22 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def reminder_policy(self) -> ReminderPolicy:
+        return ReminderPolicy(
+            offsets=self.reminder_offsets,
+            send_time=self.reminder_time,
+            working_hours_end=self.working_hours_end,
+            escalate_after=self.escalate_after,
+            grace=self.reminder_grace,
+        )
+
+    def control_policy(self) -> ControlPolicy:
+        return ControlPolicy(
+            acceptance=self.acceptance == "required",
+            acceptance_sla=self.acceptance_sla,
+            extension_notice=self.extension_notice,
+        )
 
     def require_token(self) -> str:
         """The bot token, or a :class:`SettingsError` naming the setting."""

@@ -19,6 +19,32 @@ def long_date(day: dt.date, language: str) -> str:
     return str(format_date(day, "long", locale=language))
 
 
+def stored_moment(text: object, language: str) -> str:
+    """A moment kept in a message's payload as ISO text in the plan's zone, as its readers
+    tell the time: «2 декабря 2015 г., 10:15»; an unreadable one as it was kept."""
+    try:
+        moment = dt.datetime.fromisoformat(str(text))
+    except ValueError:
+        return str(text)
+    return f"{long_date(moment.date(), language)}, {moment:%H:%M}"
+
+
+def stored_date(text: object, language: str) -> str:
+    """A date kept in a payload as ISO text, in words; an unreadable one as it was kept."""
+    try:
+        return long_date(dt.date.fromisoformat(str(text)), language)
+    except ValueError:
+        return str(text)
+
+
+def task_title(plan: Plan, number: int, language: str) -> str:
+    """The task's title in ``language``; empty when the plan no longer has the task."""
+    try:
+        return plan.task(number).title(language)
+    except KeyError:
+        return ""
+
+
 @cache
 def _locale(language: str) -> Locale:
     return Locale.parse(language)
@@ -71,7 +97,7 @@ def refusal_text(tr: Translator, refusal: Refusal, *, plain: bool = False) -> st
     ``plain`` for places Telegram shows without markup, such as a button's answer.
     """
     values = {
-        name: echo(value) if name in TYPED and isinstance(value, str) else _value(value)
+        name: echo(value) if name in TYPED and isinstance(value, str) else _value(value, tr)
         for name, value in refusal.params.items()
     }
     key = f"refusal.{refusal.why}"
@@ -87,7 +113,9 @@ def echo(text: str, limit: int = 64) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _value(value: object) -> object:
+def _value(value: object, tr: Translator) -> object:
+    if isinstance(value, dt.date):
+        return long_date(value, tr.language)
     if isinstance(value, tuple | list | set | frozenset):
         items: Iterable[object] = sorted(value) if isinstance(value, set | frozenset) else value
         return ", ".join(str(v) for v in items) or "—"

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from scheduler.plan.control_points import ControlPoint, expand
 from scheduler.plan.model import Plan
+from scheduler.progress import DEFAULT_CONTROL, ControlPolicy
 from scheduler.reminders.policy import ReminderPolicy
 from scheduler.reminders.schedule import ReminderSchedule
 from scheduler.storage.unit_of_work import Database
@@ -27,6 +28,7 @@ class PlanRuntime:
     points: tuple[ControlPoint, ...]
     schedule: ReminderSchedule
     tz: ZoneInfo
+    control: ControlPolicy = DEFAULT_CONTROL
     _by_task: dict[int, tuple[ControlPoint, ...]] = field(repr=False, default_factory=dict)
 
     def points_of(self, task: int) -> tuple[ControlPoint, ...]:
@@ -45,8 +47,12 @@ class PlanRuntime:
         return now.astimezone(self.tz).date()
 
     def with_plan(self, plan: Plan) -> PlanRuntime:
-        """The same calendar and policy, applied to another version of the plan."""
-        return _assemble(plan, self.calendar, self.schedule.policy, self.tz)
+        """The same calendar and policies, applied to another version of the plan."""
+        return _assemble(plan, self.calendar, self.schedule.policy, self.tz, self.control)
+
+    def controls(self, task: int) -> tuple[str, ...]:
+        """The departments that control ``task`` (its "control" column)."""
+        return self.schedule.controls.get(task, ())
 
 
 def build_runtime(
@@ -57,15 +63,20 @@ def build_runtime(
     rule: ShiftRule = ShiftRule.BACKWARD,
     extra_working_days: Iterable[dt.date] = (),
     extra_days_off: Iterable[dt.date] = (),
+    control: ControlPolicy = DEFAULT_CONTROL,
 ) -> PlanRuntime:
     calendar = WorkingCalendar(
         rule=rule, extra_working_days=extra_working_days, extra_days_off=extra_days_off
     )
-    return _assemble(plan, calendar, policy, tz)
+    return _assemble(plan, calendar, policy, tz, control)
 
 
 def _assemble(
-    plan: Plan, calendar: WorkingCalendar, policy: ReminderPolicy, tz: ZoneInfo
+    plan: Plan,
+    calendar: WorkingCalendar,
+    policy: ReminderPolicy,
+    tz: ZoneInfo,
+    control: ControlPolicy,
 ) -> PlanRuntime:
     points = tuple(expand(plan, calendar))
     by_task: dict[int, list[ControlPoint]] = defaultdict(list)
@@ -79,6 +90,7 @@ def _assemble(
         points=points,
         schedule=schedule,
         tz=tz,
+        control=control,
         _by_task={task: tuple(ps) for task, ps in by_task.items()},
     )
 
@@ -96,6 +108,7 @@ class RuntimeFactory:
     policy: ReminderPolicy
     tz: ZoneInfo
     rule: ShiftRule = ShiftRule.BACKWARD
+    control: ControlPolicy = DEFAULT_CONTROL
 
     def build(
         self,
@@ -110,6 +123,7 @@ class RuntimeFactory:
             rule=self.rule,
             extra_working_days=extra_working_days,
             extra_days_off=extra_days_off,
+            control=self.control,
         )
 
 

@@ -28,8 +28,22 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file Telegram already holds (a report's evidence), sent again with a message."""
+
+    kind: str  # "document" or "photo"
+    file_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Rendered:
-    """A message ready to send: Telegram HTML text and rows of inline buttons."""
+    """A message ready to send: Telegram HTML text and rows of inline buttons.
+
+    ``asks`` makes the reader's app open a reply to it (a question answered in a reply);
+    ``attachment`` is a file sent with it.
+    """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
+    asks: bool = False
+    attachment: Attachment | None = None

@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 class Why(enum.StrEnum):
     NOT_ADMIN = "not_admin"
+    NOT_OVERSEER = "not_overseer"
     NOT_MEMBER = "not_member"
     GROUP_LANGUAGE_ADMINS_ONLY = "group_language_admins_only"
     UNKNOWN_TASK = "unknown_task"
@@ -33,6 +34,20 @@ class Why(enum.StrEnum):
     EVENT_NOT_ENTITLED = "event_not_entitled"
     BAD_DATE = "bad_date"
     INVALID_EVENT = "invalid_event"
+    ALREADY_REPORTED = "already_reported"
+    NOT_CONTROLLER = "not_controller"
+    OWN_REPORT = "own_report"
+    STALE_REVIEW = "stale_review"
+    NOT_SENT_HERE = "not_sent_here"
+    COMMENT_NEEDED = "comment_needed"
+    BAD_DATE_FOR_ITEM = "bad_date_for_item"
+    NOT_A_CONTROLLING_DEPARTMENT = "not_a_controlling_department"
+    NO_SUCH_REQUEST = "no_such_request"
+    REASON_NEEDED = "reason_needed"
+    NOT_YOUR_PROMPT = "not_your_prompt"
+    BAD_EXTENSION_DATE = "bad_extension_date"
+    PENDING_REQUEST = "pending_request"
+    SNOOZE_PAST_DATE = "snooze_past_date"
 
 
 def _frozen(values: Mapping[str, object] | None = None) -> Mapping[str, object]:

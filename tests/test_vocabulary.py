@@ -7,6 +7,7 @@ its message fails here rather than in front of a user.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -17,17 +18,17 @@ from bot.features.callback_data import ROW_ID_MAX
 from bot.features.status.callbacks import ANSWER, CLARIFY
 from bot.i18n.catalog import LANGUAGES, Catalog, load_catalog
 from scheduler.refusals import Why
+from scheduler.storage.tables import OutboxRow
 from scheduler.vocabulary.control import (
     ITEM_STATES,
     STATUSES,
     ItemState,
     Status,
     answer_statuses,
-    closes,
     state_of,
     status_named,
     status_of_button,
-    stops_chasing,
+    summary_columns,
 )
 from scheduler.vocabulary.messages import MESSAGE_KINDS, MessageKind, Phase, Slot
 
@@ -51,9 +52,12 @@ def test_every_status_and_state_is_declared() -> None:
 
 def test_every_state_has_a_colour_and_a_summary_column(catalog: Catalog) -> None:
     columns = [spec.column for spec in ITEM_STATES.values()]
-    assert len(set(columns)) == len(columns)
-    assert all(COLOUR.fullmatch(spec.colour) for spec in ITEM_STATES.values())
-    assert set(columns) <= set(SUMMARY_COLUMNS)
+    colours = [spec.colour for spec in ITEM_STATES.values()]
+    assert len(set(colours)) == len(colours)
+    assert all(COLOUR.fullmatch(c) for c in colours)
+    # Done and accepted share a column: the summary counts what is finished either way.
+    assert list(summary_columns()) == list(dict.fromkeys(columns))
+    assert set(summary_columns()) <= set(SUMMARY_COLUMNS)
     keys = {f"report.col.{c}" for c in SUMMARY_COLUMNS}
     assert _missing(catalog, keys) == {lang: [] for lang in LANGUAGES}
 
@@ -84,10 +88,12 @@ def test_the_answer_buttons_are_short_distinct_and_read_back() -> None:
 
 
 def test_what_closes_a_point_and_what_stops_the_chasing() -> None:
-    # Today a done report does both; nothing else does either.
-    assert [s for s in Status if closes(s)] == [Status.DONE]
-    assert [s for s in Status if stops_chasing(s)] == [Status.DONE]
-    assert not closes(None) and not stops_chasing(None)
+    closing = {s for s, spec in ITEM_STATES.items() if spec.closes}
+    quiet = {s for s, spec in ITEM_STATES.items() if spec.stops_chasing}
+    assert closing == {ItemState.DONE, ItemState.ACCEPTED}
+    # A report waiting for acceptance is not chased, and does not close the point.
+    assert quiet == closing | {ItemState.AWAITING_ACCEPTANCE}
+    assert state_of(Status.DONE) is ItemState.DONE and state_of(None) is ItemState.NOT_STARTED
     for state, spec in ITEM_STATES.items():
         # A state that closes the point can only be one the agency is no longer chased in.
         assert not spec.closes or spec.stops_chasing, state
@@ -113,11 +119,13 @@ def test_every_message_kind_has_a_spec_and_a_renderer(catalog: Catalog) -> None:
 def test_every_phase_has_a_kind_and_slots_read_back() -> None:
     slots = [Slot(Phase.BEFORE, 10), Slot(Phase.BEFORE, 0), Slot(Phase.OVERDUE, 3)]
     slots.append(Slot(Phase.ESCALATION))
-    assert [str(s) for s in slots] == ["-10", "0", "+3", "esc"]
+    day = dt.date(2016, 7, 20)
+    slots += [Slot(Phase.BEFORE, 5, due=day), Slot(Phase.SNOOZED, due=day)]
+    assert [str(s) for s in slots] == ["-10", "0", "+3", "esc", "-5@2016-07-20", "z@2016-07-20"]
     assert [Slot.parse(str(s)) for s in slots] == slots
     kinds = {MessageKind.REMINDER, MessageKind.OVERDUE, MessageKind.ESCALATION}
     assert {s.kind for s in slots} == kinds
-    for text in ("", "+", "-x", "+0", "weekly", "+٣"):
+    for text in ("", "+", "-x", "+0", "weekly", "+٣", "z", "-5@", "-5@2016-13-01"):
         with pytest.raises(ValueError):
             Slot.parse(text)
 
@@ -127,3 +135,10 @@ def test_every_refusal_has_its_message_in_every_language(catalog: Catalog) -> No
     assert _missing(catalog, keys) == {lang: [] for lang in LANGUAGES}
     used = {k.removeprefix("refusal.") for k in catalog.keys("kk") if k.startswith("refusal.")}
     assert used == {str(why) for why in Why}, "a refusal message no code names"
+
+
+def test_every_message_kind_fits_the_outbox_column() -> None:
+    width = OutboxRow.__table__.c.kind.type.length
+    assert max(len(kind.value) for kind in MessageKind) <= width
+    day = dt.date(2016, 12, 30)
+    assert len(str(Slot(Phase.OVERDUE, 999, due=day))) <= OutboxRow.__table__.c.slot.type.length

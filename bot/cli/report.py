@@ -55,6 +55,7 @@ def _runtime(
     # The reminder schedule plays no part in a report, so the default policy serves.
     return build_runtime(
         plan,
+        control=settings.control_policy(),
         policy=ReminderPolicy(),
         tz=settings.tz,
         rule=settings.working_day_rule,
@@ -70,7 +71,7 @@ def _no_database(settings: Settings) -> bool:
 
 async def _report(plan: Plan, settings: Settings, clock: Clock, empty: bool) -> StatusReport:
     if empty:
-        return build_report(_runtime(plan, settings, [], []), {}, clock.now())
+        return build_report(_runtime(plan, settings, [], []), None, clock.now())
     db = Database(create_engine(settings.database_url))
     try:
         await upgrade(db.engine)

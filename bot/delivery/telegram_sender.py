@@ -8,10 +8,19 @@ bot token removed, since PTB's messages can quote request URLs.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import logging
 import re
 import warnings
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import (
+    Bot,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+)
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -36,7 +45,11 @@ from scheduler.delivery.outcomes import (
 from scheduler.presentation import Rendered
 
 TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
+TAGS = re.compile(r"<[^>]+>")
+# Telegram's limit on a caption, in characters of its text.
+CAPTION_LIMIT = 1024
 TOKEN_MASK = "<token>"
+log = logging.getLogger("eskertu.delivery")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -63,7 +76,14 @@ def retry_after_seconds(error: PtbRetryAfter) -> float:
     raise TypeError(f"unexpected retry_after {value!r}")
 
 
-def _markup(message: Rendered) -> InlineKeyboardMarkup | None:
+def _plain(text: str) -> str:
+    """What Telegram counts of an HTML text: its characters without the tags and entities."""
+    return html.unescape(TAGS.sub("", text))
+
+
+def _markup(message: Rendered) -> InlineKeyboardMarkup | ForceReply | None:
+    if message.asks:
+        return ForceReply(selective=True)
     if not message.buttons:
         return None
     return InlineKeyboardMarkup(
@@ -82,13 +102,7 @@ class TelegramSender:
 
     async def send(self, chat_id: int, message: Rendered) -> Outcome:
         try:
-            sent = await self._bot.send_message(
-                chat_id=chat_id,
-                text=message.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=_markup(message),
-                link_preview_options=NO_PREVIEW,
-            )
+            sent = await self._send(chat_id, message)
         except PtbRetryAfter as error:
             return RetryAfter(retry_after_seconds(error))
         except ChatMigrated as error:
@@ -105,3 +119,36 @@ class TelegramSender:
             # message waits with backoff instead of being dropped.
             return Transient(_describe(error))
         return Sent(sent.message_id)
+
+    async def _send(self, chat_id: int, message: Rendered) -> Message:
+        attachment = message.attachment
+        if attachment is not None and len(_plain(message.text)) <= CAPTION_LIMIT:
+            send = self._bot.send_photo if attachment.kind == "photo" else self._bot.send_document
+            return await send(
+                chat_id,
+                attachment.file_id,
+                caption=message.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=_markup(message),
+            )
+        sent = await self._bot.send_message(
+            chat_id=chat_id,
+            text=message.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=_markup(message),
+            link_preview_options=NO_PREVIEW,
+        )
+        if attachment is not None:
+            # Too long for a caption: the file follows as a reply. Telegram has the message
+            # already, so a failure here is logged rather than sent again.
+            try:
+                await self._bot.send_document(
+                    chat_id, attachment.file_id, reply_to_message_id=sent.message_id
+                )
+            except TelegramError as error:
+                log.warning(
+                    "the file of outbox message %s did not follow: %s",
+                    sent.message_id,
+                    _describe(error),
+                )
+        return sent

@@ -16,12 +16,12 @@ from scheduler.plan.model import Plan, event_readings
 from scheduler.reports.items import Item
 from scheduler.reports.summary import AgencySummary
 from scheduler.usecases.plan_reports import DigestView, StatusReport
-from scheduler.vocabulary.control import ITEM_STATES, ItemState
+from scheduler.vocabulary.control import ItemState, summary_columns
 
 # The summary's columns: the total, one per item state, then the overdue and on-time figures.
 SUMMARY_COLUMNS = (
     "total",
-    *(spec.column for spec in ITEM_STATES.values()),
+    *summary_columns(),
     "overdue",
     "on_time",
 )
@@ -31,10 +31,9 @@ LIST_LIMIT = 15
 
 
 def _values(summary: AgencySummary) -> list[str]:
-    counts = summary.counts
     return [
         str(summary.total),
-        *(str(counts[state]) for state in ITEM_STATES),
+        *(str(summary.in_column(column)) for column in summary_columns()),
         str(summary.overdue),
         share_text(summary.on_time_share),
     ]

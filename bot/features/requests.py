@@ -19,13 +19,15 @@ from bot.features.callback_data import CallbackKind
 from bot.features.telegram_io import caller_of, keyboard
 from bot.i18n.catalog import Translator
 from bot.services import Services, services
-from bot.wording import refusal_text
+from bot.wording import cut, refusal_text
 from scheduler.participants import Caller
 from scheduler.presentation import Rendered
 from scheduler.refusals import Refusal
 from scheduler.usecases.core import Answer, Core, languages
 
 T = TypeVar("T")
+# Telegram shows at most 200 characters in the alert that answers a button.
+ALERT_LIMIT = 200
 Context = ContextTypes.DEFAULT_TYPE
 Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
@@ -88,8 +90,36 @@ class Press(Request):
     fields: tuple[str, ...]
 
     async def refuse(self, answer: Answer[Any], refusal: Refusal) -> None:
-        """Answer the press with the refusal, as an alert."""
-        await self.query.answer(refusal_text(self.tr(answer), refusal, plain=True), show_alert=True)
+        """Answer the press with the refusal, as an alert (Telegram shows 200 characters)."""
+        text = refusal_text(self.tr(answer), refusal, plain=True)
+        await self.query.answer(cut(text, ALERT_LIMIT), show_alert=True)
+
+    async def reply(
+        self,
+        answer: Answer[T | Refusal],
+        render: Callable[[T, Translator], str | Rendered | None],
+        *,
+        toast: str | None = None,
+    ) -> None:
+        """Answer the press (with the catalog line ``toast``, if any) and post the rendered
+        result in the chat, below the pressed message; a refusal is an alert instead."""
+        tr, result = self.tr(answer), answer.result
+        if isinstance(result, Refusal):
+            await self.refuse(answer, result)
+            return
+        await self.query.answer(tr.plain(toast) if toast else None)
+        rendered = render(result, tr)
+        message = self.query.message
+        if rendered is None or message is None:
+            return
+        if not isinstance(rendered, Rendered):
+            rendered = Rendered(rendered)
+        await self.context.bot.send_message(
+            message.chat.id,
+            rendered.text,
+            reply_markup=keyboard(rendered.buttons),
+            reply_to_message_id=message.message_id,
+        )
 
 
 def command(handler: Callable[[Command], Awaitable[None]]) -> Callback:

@@ -9,6 +9,7 @@ from telegram import (
     ChatMember,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    Message,
     Update,
 )
 from telegram.error import BadRequest, TelegramError
@@ -17,11 +18,21 @@ from telegram.ext import ContextTypes
 from bot.convert import chat_info, user_info
 from scheduler.participants import Caller
 from scheduler.presentation import Button
+from scheduler.usecases.status_updates import Evidence
 
 # The database keeps its own row ids in 32 bits and Telegram's ids in 64: a longer number
 # names nothing there, and passing it on would fail in the database instead of answering.
 ROW_ID_MAX = 2**31 - 1
 TELEGRAM_ID_MAX = 2**63 - 1
+
+
+def evidence_of(message: Message) -> Evidence | None:
+    """The document or photo a message carries, as a report's evidence."""
+    if message.document is not None:
+        return Evidence("document", message.document.file_id, message.document.file_name)
+    if message.photo:
+        return Evidence("photo", message.photo[-1].file_id, None)
+    return None
 
 
 def caller_of(update: Update, *, returning: bool = False) -> Caller:

@@ -542,3 +542,22 @@ def parse_day(text: str, *, year_hint: int | None = None) -> dt.date:
     if isinstance(reading, BeforeDateDeadline):
         raise PhraseError("a day is needed, not «before» a day")
     raise PhraseError("a day with its month is needed")
+
+
+def split_day(text: str, *, year_hint: int | None = None) -> tuple[dt.date | None, str]:
+    """A day typed at the start of ``text``, and the rest: «15.07.2016 Жобаны пысықтау».
+
+    The longest run of leading words (up to six) that reads as one day wins; with none,
+    the day is None and the whole text is the rest.
+    """
+    words = text.split()
+    for count in range(min(6, len(words)), 0, -1):
+        try:
+            day = parse_day(" ".join(words[:count]).rstrip(",;:—-"), year_hint=year_hint)
+        except PhraseError:
+            continue
+        rest = text.strip()
+        for word in words[:count]:
+            rest = rest[rest.index(word) + len(word) :]
+        return day, rest.strip(" \t\n,;:—-")
+    return None, text.strip()

@@ -385,6 +385,10 @@ class Plan(_Model):
     def agency_codes(self) -> list[str]:
         return [agency.code for agency in self.agencies]
 
+    def control_departments(self) -> list[str]:
+        """The departments the tasks' "control" column names, in the order they first appear."""
+        return list(dict.fromkeys(code for task in self.tasks for code in task.control))
+
     def event_tasks(self) -> list[Task]:
         """The tasks whose deadline (or a part of it) follows an event."""
         return [t for t in self.tasks if event_readings(t.deadline)]

@@ -15,19 +15,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scheduler.clock import Clock
-from scheduler.progress import PointProgress
+from scheduler.plan.control_points import ControlPoint
+from scheduler.progress import ControlPolicy, progress_of
+from scheduler.reminders.audiences import Audiences, audiences
 from scheduler.reminders.schedule import Occasion, ReminderSchedule
 from scheduler.storage.outbox_repo import NewMessage, OutboxState
+from scheduler.storage.reviews_repo import ItemDeadline
 from scheduler.storage.status_repo import StatusEntry
-from scheduler.storage.subscriptions_repo import Subscription
 from scheduler.storage.unit_of_work import Database, UnitOfWork
 from scheduler.vocabulary.messages import MESSAGE_KINDS, Audience, MessageKind
-from scheduler.vocabulary.subscriptions import Follow
 
 PLANNED_UNTIL = "reminders.planned_until"
 LAST_TICK = "reminders.last_tick"
 # The control point under which the administrators' list of missed reminders is planned.
 MISSED_DIGEST_POINT = "missed_digest"
+# The slot of a reminder to controllers of a report waiting for acceptance: "review@<day>".
+REVIEW_SLOT = "review"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ async def tick(
     clock: Clock,
     schedule: ReminderSchedule,
     admins: Sequence[int],
+    control: ControlPolicy,
 ) -> TickResult:
     """Plan what is due now. One transaction; only one instance plans at a time."""
     now = clock.now()
@@ -65,7 +69,7 @@ async def tick(
         if now <= mark:
             return TickResult()
         days = schedule.wave_days(mark, now)
-        result = await _plan_waves(uow, now, days, schedule, admins)
+        result = await _plan_waves(uow, now, days, schedule, admins, control)
         await uow.engine_state.put_time(PLANNED_UNTIL, now, now)
         return result
 
@@ -94,9 +98,11 @@ async def _plan_waves(
     days: Sequence[dt.date],
     schedule: ReminderSchedule,
     admins: Sequence[int],
+    control: ControlPolicy,
 ) -> TickResult:
-    due = await reminders_due(uow, days, schedule, admins)
-    if not due:
+    due = await reminders_due(uow, days, schedule, admins, control)
+    reviews = await reviews_waiting(uow, days, schedule, admins, control)
+    if not due and not reviews:
         return TickResult(waves=tuple(days))
     fresh_days = {day for day in days if is_fresh(day, now, schedule)}
     messages: list[NewMessage] = []
@@ -120,61 +126,116 @@ async def _plan_waves(
     recorded_missed = await uow.outbox.enqueue(missed, now)
     if recorded_missed:
         await uow.outbox.enqueue(_missed_digest(missed, admins, now), now)
+    # A controller is not told of a wait that a downtime made stale: the next day tells it.
+    fresh = {schedule.send_instant(day) for day in fresh_days}
+    planned += await uow.outbox.enqueue([r for r in reviews if r.due_at in fresh], now)
     return TickResult(waves=tuple(days), planned=planned, missed=recorded_missed)
 
 
 async def reminders_due(
-    uow: UnitOfWork, days: Sequence[dt.date], schedule: ReminderSchedule, admins: Sequence[int]
+    uow: UnitOfWork,
+    days: Sequence[dt.date],
+    schedule: ReminderSchedule,
+    admins: Sequence[int],
+    control: ControlPolicy,
 ) -> list[tuple[_Open, dict[int, set[str]]]]:
     """The occasions of ``days`` still open, each with the chats it reminds and of whom.
 
-    Occasions nobody follows are left out.
+    Occasions come from the plan's points, and from the items whose date an extension or a
+    return moved (those follow their own date, not the point's). Chats that put an item off
+    hear nothing of it but its escalation until then. Occasions nobody follows are left out.
     """
-    occasions = [(day, occ) for day in days for occ in schedule.occasions_on(day)]
+    moved = await uow.item_deadlines.every_current()
+    occasions: list[tuple[dt.date, Occasion, str | None]] = [
+        (day, occ, None) for day in days for occ in schedule.occasions_on(day)
+    ]
+    occasions += [
+        (day, occ, item.agency) for day in days for item, occ in _moved_on(day, moved, schedule)
+    ]
     if not occasions:
         return []
-    latest = await uow.statuses.latest({occ.point.id for _, occ in occasions})
-    still_open = [
-        item for day, occ in occasions if (item := _still_open(day, occ, latest)) is not None
-    ]
+    progress = await progress_of(uow, {occ.point for _, occ, _ in occasions}, control)
+    still_open: list[_Open] = []
+    for day, occ, agency in occasions:
+        chased = progress[occ.point.id].chased_agencies()
+        if agency is None:
+            # An agency whose date was moved is reminded against its own date only.
+            own = progress[occ.point.id].dues
+            chased = tuple(a for a in chased if a not in own)
+        else:
+            chased = tuple(a for a in chased if a == agency)
+        if chased:
+            still_open.append(_Open(day, occ, chased))
     if not still_open:
         return []
-    controls = schedule.controls
-    agencies: set[str] = set()
+    audiences = await _audiences(uow, still_open, schedule)
+    snoozes = await uow.snoozes.active(min(days))
+    snoozed = {(z.chat_id, z.control_point, z.agency): z.until for z in snoozes}
+    found = []
     for item in still_open:
-        if _audience(item.occasion) is Audience.CONTROLLERS:
-            agencies.update(controls.get(item.occasion.point.task, ()))
-        else:
-            agencies.update(item.agencies)
-    followers = await uow.subscriptions.followers(
-        agencies=agencies, tasks={item.occasion.point.task for item in still_open}
-    )
-    by_target = _index(followers)
-    found = [(item, _recipients(item, by_target, controls, admins)) for item in still_open]
-    return [(item, chats) for item, chats in found if chats]
+        chats = _recipients(item, audiences, schedule.controls, admins)
+        if MESSAGE_KINDS[item.occasion.kind].audience is Audience.AGENCIES:
+            chats = _awake(chats, item, snoozed)
+        if chats:
+            found.append((item, chats))
+    return found
 
 
-def _still_open(
-    day: dt.date, occasion: Occasion, latest: dict[str, dict[str, StatusEntry]]
-) -> _Open | None:
-    agencies = PointProgress.of(occasion.point, latest).chased_agencies()
-    return _Open(day, occasion, agencies) if agencies else None
+def _moved_on(
+    day: dt.date, moved: Sequence[ItemDeadline], schedule: ReminderSchedule
+) -> list[tuple[ItemDeadline, Occasion]]:
+    """The occasions on ``day`` of the items whose date was moved, each against its own date."""
+    if not schedule.calendar.is_working_day(day):
+        return []
+    found = []
+    for item in moved:
+        point = schedule.point(item.control_point)
+        if point is None:
+            continue
+        left = schedule.calendar.working_days_between(day, item.due)
+        slots = schedule.policy.slots_at(left, item.due)
+        found += [(item, Occasion(point, slot)) for slot in slots]
+    return found
+
+
+def _awake(
+    chats: dict[int, set[str]], item: _Open, snoozed: Mapping[tuple[int, str, str], dt.date]
+) -> dict[int, set[str]]:
+    """The chats and agencies of a reminder, less those a chat put off until that day or later.
+
+    The snooze's own reminder speaks for its last day.
+    """
+    point = item.occasion.point.id
+
+    def awake(chat: int, agency: str) -> bool:
+        until = snoozed.get((chat, point, agency))
+        return until is None or until < item.day
+
+    kept = {chat: {a for a in focus if awake(chat, a)} for chat, focus in chats.items()}
+    return {chat: focus for chat, focus in kept.items() if focus}
 
 
 def _audience(occasion: Occasion) -> Audience | None:
     return MESSAGE_KINDS[occasion.kind].audience
 
 
-def _index(followers: Sequence[Subscription]) -> dict[tuple[str, str], set[int]]:
-    index: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for sub in followers:
-        index[(sub.kind, sub.target)].add(sub.chat_id)
-    return index
+async def _audiences(
+    uow: UnitOfWork, still_open: Sequence[_Open], schedule: ReminderSchedule
+) -> Audiences:
+    agencies: set[str] = set()
+    departments: set[str] = set()
+    for item in still_open:
+        if _audience(item.occasion) is Audience.CONTROLLERS:
+            departments.update(schedule.controls.get(item.occasion.point.task, ()))
+        else:
+            agencies.update(item.agencies)
+    tasks = {item.occasion.point.task for item in still_open}
+    return await audiences(uow, agencies=agencies, tasks=tasks, departments=departments)
 
 
 def _recipients(
     item: _Open,
-    by_target: dict[tuple[str, str], set[int]],
+    heard: Audiences,
     controls: Mapping[int, tuple[str, ...]],
     admins: Sequence[int],
 ) -> dict[int, set[str]]:
@@ -182,18 +243,95 @@ def _recipients(
     point = item.occasion.point
     chats: dict[int, set[str]] = defaultdict(set)
     if _audience(item.occasion) is Audience.CONTROLLERS:
-        for department in controls.get(point.task, ()):
-            for chat_id in by_target.get((Follow.AGENCY, department), ()):
-                chats[chat_id].update(item.agencies)
-        for admin in admins:
-            chats[admin].update(item.agencies)
+        # An escalation reaches the controlling departments and every administrator.
+        for chat_id in heard.control(controls.get(point.task, ()), ()) | set(admins):
+            chats[chat_id].update(item.agencies)
         return chats
     for agency in item.agencies:
-        for chat_id in by_target.get((Follow.AGENCY, agency), ()):
+        for chat_id in heard.agency(agency):
             chats[chat_id].add(agency)
-    for chat_id in by_target.get((Follow.TASK, str(point.task)), ()):
+    for chat_id in heard.task(point.task):
         chats[chat_id].update(item.agencies)
     return chats
+
+
+def review_payload(
+    entry: StatusEntry, point: ControlPoint, name: str, tz: dt.tzinfo, **more: object
+) -> dict[str, object]:
+    """What a controller's message about report ``entry`` shows, kept as it was reported;
+    the moment is written in the plan's zone, as its readers tell the time."""
+    return {
+        "status": entry.id,
+        "task": entry.task_number,
+        "point": entry.control_point,
+        "kind": point.kind,
+        "date": point.effective.isoformat(),
+        "agency": entry.agency,
+        "text": entry.text,
+        "user": entry.user_id,
+        "name": name,
+        "at": entry.created_at.astimezone(tz).isoformat(),
+        "evidence_kind": entry.evidence_kind,
+        "evidence_file_id": entry.evidence_file_id,
+        "evidence_name": entry.evidence_name,
+        **more,
+    }
+
+
+async def reviews_waiting(
+    uow: UnitOfWork,
+    days: Sequence[dt.date],
+    schedule: ReminderSchedule,
+    admins: Sequence[int],
+    control: ControlPolicy,
+) -> list[NewMessage]:
+    """Reminders to controllers of the reports that waited too long for acceptance.
+
+    A report waits too long once more than ``control.acceptance_sla`` working days passed
+    since it was made; its controllers then hear of it on each working day of ``days``.
+    """
+    working = [d for d in days if schedule.calendar.is_working_day(d)]
+    if not control.acceptance or not working:
+        return []
+    ids = await uow.reviews.undecided(before=schedule.send_instant(max(working)))
+    entries = await uow.statuses.by_ids(ids)
+    points = {e.control_point: p for e in entries if (p := schedule.point(e.control_point))}
+    progress = await progress_of(uow, points.values(), control)
+    waiting = []
+    for entry in entries:
+        found = progress.get(entry.control_point)
+        awaiting = found.awaiting if found is not None else None
+        if awaiting is not None and awaiting.id == entry.id:
+            waiting.append(entry)
+    if not waiting:
+        return []
+    controls = schedule.controls
+    heard = await audiences(
+        uow, departments={c for e in waiting for c in controls.get(e.task_number, ())}
+    )
+    messages = []
+    for entry in waiting:
+        made = entry.created_at.astimezone(schedule.tz).date()
+        for day in working:
+            waited = schedule.calendar.working_days_between(made, day)
+            if waited <= control.acceptance_sla:
+                continue
+            name = await uow.contacts.first_name(entry.user_id) or ""
+            payload = review_payload(
+                entry, points[entry.control_point], name, schedule.tz, waited=waited
+            )
+            for chat_id in heard.control(controls.get(entry.task_number, ()), admins):
+                messages.append(
+                    NewMessage(
+                        chat_id=chat_id,
+                        control_point=entry.control_point,
+                        slot=f"{REVIEW_SLOT}@{day.isoformat()}",
+                        kind=MessageKind.REVIEW_REMINDER,
+                        due_at=schedule.send_instant(day),
+                        payload=payload,
+                    )
+                )
+    return messages
 
 
 def _missed_digest(

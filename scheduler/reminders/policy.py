@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -54,6 +55,15 @@ class ReminderPolicy:
         if late == self.escalate_after:
             found.append(Slot(Phase.ESCALATION))
         return tuple(found)
+
+    def slots_at(self, left: int, due: dt.date | None = None) -> tuple[Slot, ...]:
+        """The slots of a day ``left`` working days before a date (negative: after it).
+
+        ``due`` marks the slots of an item whose date was moved from the point's.
+        """
+        if left >= 0:
+            return (Slot(Phase.BEFORE, left, due),) if left in self.offsets else ()
+        return tuple(dataclasses.replace(slot, due=due) for slot in self.slots_after(-left))
 
     def deepest_late(self) -> int:
         """The most working days late any slot can be."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from scheduler.reports.items import Item
-from scheduler.vocabulary.control import ItemState
+from scheduler.vocabulary.control import ITEM_STATES, ItemState
 
 
 def _no_counts() -> Mapping[ItemState, int]:
@@ -30,6 +30,10 @@ class AgencySummary:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    def in_column(self, column: str) -> int:
+        """The items whose state the summary counts in ``column`` (done and accepted share one)."""
+        return sum(n for state, n in self.counts.items() if ITEM_STATES[state].column == column)
 
     @property
     def on_time_share(self) -> float | None:

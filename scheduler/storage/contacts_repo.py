@@ -71,6 +71,9 @@ class ContactsRepository:
             update(ChatRow).where(ChatRow.id == chat_id).values(language=language)
         )
 
+    async def first_name(self, user_id: int) -> str | None:
+        return await self._session.scalar(select(UserRow.first_name).where(UserRow.id == user_id))
+
     async def get_user(self, user_id: int) -> UserRow | None:
         return await self._session.get(UserRow, user_id)
 

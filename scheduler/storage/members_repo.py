@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -74,6 +75,20 @@ class MembersRepository:
             select(MembershipRow.user_id, MembershipRow.agency, MembershipRow.role)
             .where(MembershipRow.user_id == user_id, MembershipRow.active.is_(True))
             .order_by(MembershipRow.id)
+        )
+        return [Member(*row) for row in rows]
+
+    async def with_role(self, agencies: Iterable[str], role: str) -> list[Member]:
+        """The active members of any of ``agencies`` who hold ``role``."""
+        codes = sorted(set(agencies))
+        if not codes:
+            return []
+        rows = await self._session.execute(
+            select(MembershipRow.user_id, MembershipRow.agency, MembershipRow.role).where(
+                MembershipRow.agency.in_(codes),
+                MembershipRow.role == role,
+                MembershipRow.active.is_(True),
+            )
         )
         return [Member(*row) for row in rows]
 

@@ -247,12 +247,12 @@ class OutboxRepository:
         )
         return changed
 
-    async def depth(self) -> int:
-        """How many messages wait to be sent."""
-        count = await self._session.scalar(
-            select(func.count()).select_from(OutboxRow).where(OutboxRow.state.in_(UNSENT))
-        )
-        return int(count or 0)
+    async def depth(self, due_by: dt.datetime | None = None) -> int:
+        """How many messages wait to be sent (of them, with ``due_by``, those due by then)."""
+        query = select(func.count()).select_from(OutboxRow).where(OutboxRow.state.in_(UNSENT))
+        if due_by is not None:
+            query = query.where(OutboxRow.due_at <= due_by)
+        return int(await self._session.scalar(query) or 0)
 
     async def find_by_message(self, chat_id: int, message_id: int) -> OutboxItem | None:
         """The planned message that Telegram delivered as ``message_id`` in ``chat_id``."""
@@ -276,6 +276,19 @@ class OutboxRepository:
             .limit(1)
         )
         return found is not None
+
+    async def told(
+        self, chat_id: int, control_point: str, kinds: Sequence[MessageKind]
+    ) -> list[OutboxItem]:
+        """The messages of ``kinds`` about ``control_point`` planned for ``chat_id``."""
+        rows = await self._session.scalars(
+            select(OutboxRow).where(
+                OutboxRow.chat_id == chat_id,
+                OutboxRow.control_point == control_point,
+                OutboxRow.kind.in_(list(kinds)),
+            )
+        )
+        return [_item(r) for r in rows]
 
     async def latest_point_of_kind(self, kind: MessageKind) -> str | None:
         """The control point of the newest row of ``kind``, e.g. the latest plan change."""

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.storage.records import record
 from scheduler.storage.tables import StatusUpdateRow
-from scheduler.vocabulary.control import Status
+from scheduler.vocabulary.control import Decision, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,17 +33,37 @@ class NewStatus:
     evidence_name: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A controller's decision on a report of done; ``by`` is None for one the migration made."""
+
+    decision: Decision
+    comment: str
+    new_date: dt.date | None
+    by: int | None
+    at: dt.datetime
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StatusEntry(NewStatus):
-    """A stored report, numbered in the order reports arrived."""
+    """A stored report, numbered in the order reports arrived, with the decision on it."""
 
     id: int
     created_at: dt.datetime
+    review: Review | None = None
 
 
 def _entry(row: StatusUpdateRow) -> StatusEntry:
+    decided = row.review
+    review = (
+        None if decided is None else record(Review, decided, decision=Decision(decided.decision))
+    )
     # A value outside the vocabulary fails here, loudly, rather than read as another.
-    return record(StatusEntry, row, status=Status(row.status))
+    return record(StatusEntry, row, status=Status(row.status), review=review)
+
+
+def _columns(status: NewStatus) -> dict[str, object]:
+    return {f.name: getattr(status, f.name) for f in dataclasses.fields(NewStatus)}
 
 
 class StatusRepository:
@@ -51,7 +71,7 @@ class StatusRepository:
         self._session = session
 
     async def add(self, status: NewStatus, now: dt.datetime) -> int:
-        row = StatusUpdateRow(**dataclasses.asdict(status), created_at=now)
+        row = StatusUpdateRow(**_columns(status), created_at=now)
         self._session.add(row)
         await self._session.flush()
         return row.id
@@ -62,6 +82,16 @@ class StatusRepository:
             return None
         row.revoked_at = now
         return _entry(row)
+
+    async def by_ids(self, status_ids: Iterable[int]) -> list[StatusEntry]:
+        ids = sorted(set(status_ids))
+        found: list[StatusEntry] = []
+        for start in range(0, len(ids), 500):
+            rows = await self._session.scalars(
+                select(StatusUpdateRow).where(StatusUpdateRow.id.in_(ids[start : start + 500]))
+            )
+            found.extend(_entry(r) for r in rows)
+        return sorted(found, key=lambda e: e.id)
 
     async def get(self, status_id: int) -> StatusEntry | None:
         row = await self._session.get(StatusUpdateRow, status_id)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -22,7 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -165,6 +166,8 @@ class StatusUpdateRow(Base):
     evidence_name: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    # Read with the report itself, so a report's state needs no second query.
+    review: Mapped[ReviewRow | None] = relationship(lazy="joined", viewonly=True)
 
 
 class OutboxRow(Base):
@@ -186,8 +189,8 @@ class OutboxRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     control_point: Mapped[str] = mapped_column(String(96))
-    slot: Mapped[str] = mapped_column(String(32))
-    kind: Mapped[str] = mapped_column(String(16))
+    slot: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[str] = mapped_column(Text, default="{}")
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     state: Mapped[str] = mapped_column(String(12), default="pending")
@@ -304,3 +307,106 @@ class ProcessedUpdateRow(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class ReviewRow(Base):
+    """A controller's decision on one report of done: accepted, or returned for rework.
+
+    A report has at most one decision. A return may set a new date for the item, kept in
+    ``item_deadlines``.
+    """
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status_update_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("status_updates.id"), unique=True
+    )
+    decision: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    new_date: Mapped[dt.date | None] = mapped_column(Date)
+    by: Mapped[int | None] = mapped_column(BigInteger)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class ItemDeadlineRow(Base):
+    """A new date for one agency's part of one control point: an extension, or a return's."""
+
+    __tablename__ = "item_deadlines"
+    __table_args__ = (Index("ix_item_deadlines_point_agency", "control_point", "agency"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    control_point: Mapped[str] = mapped_column(String(96))
+    task_number: Mapped[int] = mapped_column(Integer)
+    agency: Mapped[str] = mapped_column(String(32))
+    due: Mapped[dt.date] = mapped_column(Date)
+    cause: Mapped[str] = mapped_column(String(16))
+    ref_id: Mapped[int] = mapped_column(Integer)
+    by: Mapped[int | None] = mapped_column(BigInteger)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class ExtensionRequestRow(Base):
+    """An agency's request to move its date, and the controller's answer to it."""
+
+    __tablename__ = "extension_requests"
+    __table_args__ = (Index("ix_extension_requests_state", "state", "task_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    control_point: Mapped[str] = mapped_column(String(96))
+    task_number: Mapped[int] = mapped_column(Integer)
+    agency: Mapped[str] = mapped_column(String(32))
+    current_due: Mapped[dt.date] = mapped_column(Date)
+    requested_due: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    late: Mapped[bool] = mapped_column(Boolean)
+    by: Mapped[int] = mapped_column(BigInteger)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class InterimRequestRow(Base):
+    """A controller's request for an interim report on a task, from all its agencies or one."""
+
+    __tablename__ = "interim_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_number: Mapped[int] = mapped_column(Integer)
+    agency: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    by: Mapped[int] = mapped_column(BigInteger)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class InterimAnswerRow(Base):
+    """An agency's answer to an interim request: the report it made."""
+
+    __tablename__ = "interim_answers"
+    __table_args__ = (UniqueConstraint("request_id", "agency"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(Integer, ForeignKey("interim_requests.id"))
+    agency: Mapped[str] = mapped_column(String(32))
+    status_update_id: Mapped[int] = mapped_column(Integer, ForeignKey("status_updates.id"))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class SnoozeRow(Base):
+    """A chat asked to hear of one agency's part of one point again only on ``until``."""
+
+    __tablename__ = "snoozes"
+    __table_args__ = (Index("ix_snoozes_chat_until", "chat_id", "until"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    control_point: Mapped[str] = mapped_column(String(96))
+    agency: Mapped[str] = mapped_column(String(32))
+    until: Mapped[dt.date] = mapped_column(Date)
+    by: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -22,6 +22,12 @@ from scheduler.storage.contacts_repo import ContactsRepository
 from scheduler.storage.engine_state_repo import EngineStateRepository
 from scheduler.storage.members_repo import MembersRepository
 from scheduler.storage.outbox_repo import OutboxRepository
+from scheduler.storage.requests_repo import (
+    ExtensionsRepository,
+    InterimRepository,
+    SnoozesRepository,
+)
+from scheduler.storage.reviews_repo import ItemDeadlinesRepository, ReviewsRepository
 from scheduler.storage.status_repo import StatusRepository
 from scheduler.storage.subscriptions_repo import SubscriptionRepository
 
@@ -91,6 +97,11 @@ class UnitOfWork:
         self.plan_versions = PlanVersionsRepository(self._session)
         self.broadcasts = BroadcastsRepository(self._session)
         self.calendar = CalendarRepository(self._session)
+        self.reviews = ReviewsRepository(self._session)
+        self.item_deadlines = ItemDeadlinesRepository(self._session)
+        self.extensions = ExtensionsRepository(self._session)
+        self.interim = InterimRepository(self._session)
+        self.snoozes = SnoozesRepository(self._session)
         return self
 
     async def __aexit__(

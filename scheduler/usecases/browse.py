@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from scheduler.participants import Caller
 from scheduler.plan.control_points import ControlPoint
 from scheduler.plan.model import Task
-from scheduler.progress import ItemStanding, PointProgress
+from scheduler.progress import ItemStanding, PointProgress, progress_of
 from scheduler.refusals import Refusal
 from scheduler.storage.status_repo import StatusEntry
 from scheduler.usecases.core import Answer, Core, unknown_agency, unknown_task
@@ -43,20 +43,30 @@ class TaskList:
 
 @dataclass(frozen=True)
 class TaskCard:
+    """A task with its points, and each agency's item at its current point.
+
+    ``names`` are the first names of the people who decided on the reports shown;
+    ``closers`` the closer's item at each point, which says where the point stands.
+    """
+
     task: Task
     points: tuple[ControlPoint, ...]
     current: ControlPoint | None
     standings: tuple[ItemStanding, ...]
+    dues: Mapping[str, dt.date]
     history: tuple[StatusEntry, ...]
     today: dt.date
+    names: Mapping[int, str]
+    tz: dt.tzinfo
+    closers: Mapping[str, ItemStanding]
 
 
 def _current(
-    points: Sequence[ControlPoint], latest: Mapping[str, Mapping[str, StatusEntry]]
+    points: Sequence[ControlPoint], progress: Mapping[str, PointProgress]
 ) -> ControlPoint | None:
     """The earliest point not closed, else the last point."""
     for point in points:
-        if not PointProgress.of(point, latest).closed:
+        if not progress[point.id].closed:
             return point
     return points[-1] if points else None
 
@@ -75,26 +85,29 @@ async def task_list(core: Core, caller: Caller, *, scope: str) -> Answer[TaskLis
             agency = scope
         numbers = runtime.tasks_of(agency) if agency else [t.number for t in runtime.plan.tasks]
         points = {n: runtime.points_of(n) for n in numbers}
-        latest = await visit.uow.statuses.latest(p.id for ps in points.values() for p in ps)
+        progress = await progress_of(
+            visit.uow, (p for ps in points.values() for p in ps), runtime.control
+        )
         today = runtime.today(visit.now)
-        lines = tuple(_line(n, points[n], latest, today, agency) for n in numbers)
+        lines = tuple(_line(n, points[n], progress, today, agency) for n in numbers)
         return visit.answer(TaskList(agency, lines))
 
 
 def _line(
     number: int,
     points: Sequence[ControlPoint],
-    latest: Mapping[str, Mapping[str, StatusEntry]],
+    progress: Mapping[str, PointProgress],
     today: dt.date,
     agency: str | None,
 ) -> TaskLine:
-    point = _current(points, latest)
+    point = _current(points, progress)
     if point is None:
         return TaskLine(number, None, ItemState.NOT_STARTED, False)
     who = agency if agency in point.agencies else point.closer
-    state = PointProgress.of(point, latest).own_state(who or point.closer)
-    overdue = point.effective < today and not ITEM_STATES[state].closes
-    return TaskLine(number, point, state, overdue)
+    found = progress[point.id]
+    standing = found.standing(who)
+    overdue = found.due(who) < today and not ITEM_STATES[standing.state].stops_chasing
+    return TaskLine(number, point, standing.state, overdue)
 
 
 async def task_card(
@@ -106,17 +119,32 @@ async def task_card(
             return visit.answer(unknown_task(runtime, number))
         task = runtime.plan.task(number)
         points = runtime.points_of(number)
-        latest = await visit.uow.statuses.latest(p.id for p in points)
+        progress = await progress_of(visit.uow, points, runtime.control)
         recent = await visit.uow.statuses.history(task_number=number, limit=history)
-        current = _current(points, latest)
+        current = _current(points, progress)
         standings: tuple[ItemStanding, ...] = ()
+        dues: Mapping[str, dt.date] = {}
         if current is not None:
-            progress = PointProgress.of(current, latest)
-            standings = tuple(
-                ItemStanding(r.code, progress.own_state(r.code), progress.latest.get(r.code))
-                for r in task.responsible
-            )
+            found = progress[current.id]
+            standings = tuple(found.standing(r.code) for r in task.responsible)
+            dues = found.dues
+        closers = {p.id: progress[p.id].standing(p.closer) for p in points}
+        deciders = {
+            s.entry.review.by
+            for s in (*standings, *closers.values())
+            if s.entry is not None and s.entry.review is not None and s.entry.review.by
+        }
+        names = {uid: await visit.uow.contacts.first_name(uid) or str(uid) for uid in deciders}
         card = TaskCard(
-            task, tuple(points), current, standings, tuple(recent), runtime.today(visit.now)
+            task,
+            tuple(points),
+            current,
+            standings,
+            dues,
+            tuple(recent),
+            runtime.today(visit.now),
+            names,
+            runtime.tz,
+            closers,
         )
         return visit.answer(card)

@@ -22,6 +22,8 @@ from scheduler.storage.unit_of_work import Database, UnitOfWork
 from scheduler.usecases.contacts import ContactMemory, save_contact
 
 T = TypeVar("T")
+# An answer of a narrower result is one of a wider one: it is only ever read.
+R = TypeVar("R", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,10 @@ class Core:
 
 
 @dataclass(frozen=True, slots=True)
-class Answer(Generic[T]):
+class Answer(Generic[R]):
     """A use case's result, and the languages of the person it answers."""
 
-    result: T
+    result: R
     prefs: LanguagePrefs
 
 

@@ -1,5 +1,8 @@
 """Invitations: an administrator's deep link that makes a user a member of one agency.
 
+A coordinator or an officer joins a responsible agency; a controller joins a controlling
+department, one that some task's "control" column names.
+
 Tokens carry 192 random bits and are stored only as a SHA-256 hash, so a copy of the
 database does not let anyone join. By default a token works once and for 7 days.
 """
@@ -15,8 +18,9 @@ from dataclasses import dataclass
 from scheduler.participants import Caller
 from scheduler.refusals import Refusal, Why
 from scheduler.usecases.core import Answer, Core, unknown_agency
+from scheduler.vocabulary.roles import Role
 
-ROLES = ("coordinator", "officer")
+ROLES = tuple(Role)
 TOKEN_BYTES = 24
 DEFAULT_TTL = dt.timedelta(days=7)
 
@@ -49,15 +53,20 @@ async def create_invite(
     max_uses: int = 1,
 ) -> Answer[NewInvite | Refusal]:
     """An invitation for ``agency``; refused (and recorded) unless an administrator asks."""
-    codes = core.runtime.plan.agency_codes()
+    plan = core.runtime.plan
+    departments = plan.control_departments()
     async with core.visit(caller) as visit:
         detail = {"agency": agency, "role": role}
         if refused := await visit.refuse_unless_admin("invite.create", detail):
             return visit.answer(refused)
-        if agency not in codes:
-            return visit.answer(unknown_agency(core.runtime, agency))
         if role not in ROLES:
             return visit.answer(Refusal.of(Why.UNKNOWN_ROLE, role=role, roles=", ".join(ROLES)))
+        if role == Role.CONTROLLER and agency not in departments:
+            return visit.answer(
+                Refusal.of(Why.NOT_A_CONTROLLING_DEPARTMENT, code=agency, known=departments)
+            )
+        if role != Role.CONTROLLER and agency not in plan.agency_codes():
+            return visit.answer(unknown_agency(core.runtime, agency))
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now, admin = visit.now, caller.user_id or 0
         invite_id = await visit.uow.members.add_invite(

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from scheduler.clock import Clock
 from scheduler.participants import Caller
-from scheduler.plan.control_points import ControlPoint
+from scheduler.plan.control_points import ControlPoint, in_force_from
 from scheduler.plan.textmatch import fold
 from scheduler.plan_runtime import PlanRuntime
-from scheduler.refusals import Refusal
+from scheduler.progress import PointProgress, progress_of, untouched
+from scheduler.refusals import Refusal, Why
 from scheduler.reports.digest import (
     DIGEST_SLOT,
     controlled_tasks,
@@ -28,13 +29,15 @@ from scheduler.reports.digest import (
     scheduled_moment,
     week_key,
 )
+from scheduler.reports.discipline import Discipline, Period, discipline
 from scheduler.reports.items import Item, assess
 from scheduler.reports.summary import AgencySummary, overall, summarize
 from scheduler.storage.outbox_repo import NewMessage
-from scheduler.storage.status_repo import StatusEntry
 from scheduler.storage.unit_of_work import Database, UnitOfWork
 from scheduler.usecases.core import Answer, Core, unknown_agency
+from scheduler.usecases.oversight import tasks_controlled
 from scheduler.vocabulary.messages import MessageKind
+from scheduler.workdays import WorkingCalendar
 
 DIGEST_STATE_KEY = "report.digest.week"
 UPCOMING_DAYS = 7
@@ -42,7 +45,11 @@ UPCOMING_DAYS = 7
 
 @dataclass(frozen=True)
 class StatusReport:
-    """The plan's items and their counts per agency, as of ``as_of`` (UTC)."""
+    """The plan's items and their counts per agency, as of ``as_of`` (UTC).
+
+    ``period`` is the span its discipline figures cover; ``returns`` and ``extensions`` count,
+    by agency and task, the reports returned and the extensions asked (and granted) in it.
+    """
 
     as_of: dt.datetime
     today: dt.date
@@ -51,6 +58,10 @@ class StatusReport:
     items: tuple[Item, ...]
     agencies: tuple[AgencySummary, ...]
     totals: AgencySummary
+    period: Period
+    calendar: WorkingCalendar
+    returns: Mapping[tuple[str, int], int] = field(default_factory=dict)
+    extensions: Mapping[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
 
     def scoped(self, tasks: Collection[int] | None) -> StatusReport:
         """The same report limited to ``tasks`` (None keeps the whole plan)."""
@@ -62,15 +73,48 @@ class StatusReport:
             items=items,
             agencies=tuple(summarize(items, self.agency_order)),
             totals=overall(items),
+            returns={k: n for k, n in self.returns.items() if k[1] in tasks},
+            extensions={k: n for k, n in self.extensions.items() if k[1] in tasks},
+        )
+
+    def discipline(self) -> list[Discipline]:
+        """Each agency's executive discipline over the period."""
+        returns: dict[str, int] = {}
+        for (agency, _), n in self.returns.items():
+            returns[agency] = returns.get(agency, 0) + n
+        extensions: dict[str, tuple[int, int]] = {}
+        for (agency, _), (asked, granted) in self.extensions.items():
+            before = extensions.get(agency, (0, 0))
+            extensions[agency] = (before[0] + asked, before[1] + granted)
+        return discipline(
+            self.items,
+            self.agency_order,
+            self.period,
+            self.today,
+            self.calendar,
+            returns=returns,
+            extensions=extensions,
         )
 
 
+def default_period(runtime: PlanRuntime, today: dt.date) -> Period:
+    """The plan so far: from the day it took effect to today."""
+    return Period(in_force_from(runtime.plan), today)
+
+
 def build_report(
-    runtime: PlanRuntime, latest: Mapping[str, Mapping[str, StatusEntry]], now: dt.datetime
+    runtime: PlanRuntime,
+    progress: Mapping[str, PointProgress] | None,
+    now: dt.datetime,
+    *,
+    period: Period | None = None,
+    returns: Mapping[tuple[str, int], int] | None = None,
+    extensions: Mapping[tuple[str, int], tuple[int, int]] | None = None,
 ) -> StatusReport:
-    """The report over every control point of the plan, from the latest statuses."""
+    """The report over every control point of the plan; None: nothing reported yet."""
     today = runtime.today(now)
-    items = tuple(assess(runtime.points, latest, today, runtime.tz))
+    found = progress if progress is not None else untouched(runtime.points, runtime.control)
+    items = tuple(assess(runtime.points, found, today, runtime.tz))
     order = tuple(runtime.plan.agency_codes())
     return StatusReport(
         as_of=now,
@@ -80,29 +124,51 @@ def build_report(
         items=items,
         agencies=tuple(summarize(items, order)),
         totals=overall(items),
+        period=period or default_period(runtime, today),
+        calendar=runtime.calendar,
+        returns=returns or {},
+        extensions=extensions or {},
     )
 
 
-async def _report(uow: UnitOfWork, runtime: PlanRuntime, now: dt.datetime) -> StatusReport:
-    latest = await uow.statuses.latest(p.id for p in runtime.points)
-    return build_report(runtime, latest, now)
+async def _report(
+    uow: UnitOfWork, runtime: PlanRuntime, now: dt.datetime, period: Period | None = None
+) -> StatusReport:
+    progress = await progress_of(uow, runtime.points, runtime.control)
+    span = period or default_period(runtime, runtime.today(now))
+    start = dt.datetime.combine(span.start, dt.time(0), tzinfo=runtime.tz)
+    end = dt.datetime.combine(span.end + dt.timedelta(days=1), dt.time(0), tzinfo=runtime.tz)
+    return build_report(
+        runtime,
+        progress,
+        now,
+        period=span,
+        returns=await uow.reviews.returns(start, end),
+        extensions=await uow.extensions.counts(start, end),
+    )
 
 
 async def status_report(
-    core: Core, caller: Caller, *, action: str
+    core: Core, caller: Caller, *, action: str, period: Period | None = None
 ) -> Answer[StatusReport | Refusal]:
-    """The report for an administrator; anyone else is refused, and both are recorded."""
+    """The report for an administrator, or for a controller over the tasks they control;
+    anyone else is refused, and both are recorded."""
     async with core.visit(caller) as visit:
-        if refused := await visit.refuse_unless_admin(action):
-            return visit.answer(refused)
+        tasks = await tasks_controlled(visit)
+        if tasks is not None and not tasks:
+            await visit.record(action, allowed=False)
+            return visit.answer(Refusal.of(Why.NOT_OVERSEER))
         await visit.record(action)
-        return visit.answer(await _report(visit.uow, core.runtime, visit.now))
+        report = await _report(visit.uow, core.runtime, visit.now, period)
+        return visit.answer(report.scoped(tasks))
 
 
-async def current_report(db: Database, clock: Clock, runtime: PlanRuntime) -> StatusReport:
+async def current_report(
+    db: Database, clock: Clock, runtime: PlanRuntime, period: Period | None = None
+) -> StatusReport:
     """The report for the operator's command line, which needs no permission check."""
     async with db.unit_of_work() as uow:
-        return await _report(uow, runtime, clock.now())
+        return await _report(uow, runtime, clock.now(), period)
 
 
 @dataclass(frozen=True)

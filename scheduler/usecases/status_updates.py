@@ -3,28 +3,27 @@
 Only members of an agency change that agency's status; anyone else is refused and the
 attempt is recorded. Each report is kept verbatim with who sent it, when, and for which
 agency and control point; an undo within a few minutes withdraws it without deleting it.
-A reply to a reminder is read by the classifier first: one clear status is recorded,
-anything else is answered with a question offering the statuses it could mean.
+The closer's report of done goes to the task's controllers for acceptance when acceptance
+is required (``scheduler.usecases.reviews``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scheduler.participants import Caller
 from scheduler.plan.control_points import ControlPoint
 from scheduler.plan_runtime import PlanRuntime
-from scheduler.progress import PointProgress
+from scheduler.progress import progress_of
 from scheduler.refusals import Refusal, Why
-from scheduler.statuses import classify
-from scheduler.storage.status_repo import NewStatus, StatusEntry
+from scheduler.storage.status_repo import NewStatus
 from scheduler.storage.unit_of_work import UnitOfWork
 from scheduler.usecases.core import Answer, Core, Visit, unknown_task
+from scheduler.usecases.reviews import ask_acceptance
 from scheduler.usecases.stored_text import storable
-from scheduler.vocabulary.control import Source, Status, answer_statuses, closes
+from scheduler.vocabulary.control import ITEM_STATES, ItemState, Source, Status
 
 UNDO_WINDOW = dt.timedelta(minutes=5)
 
@@ -50,6 +49,9 @@ class Report:
     task: int | None = None
     message_id: int | None = None
     evidence: Evidence | None = None
+    # An item picked by name: a point and one of its agencies.
+    point_id: str | None = None
+    agency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,12 +72,22 @@ class CoExecutor:
 
 @dataclass(frozen=True)
 class Recorded:
+    """A report stored: the item's state now, and who it went to.
+
+    ``closes_point``: the closer's report of done closed the point (no acceptance needed);
+    ``controllers`` counts the chats of the controllers asked to accept it;
+    ``interim_request`` is the controller's request it answered, passed on to them.
+    """
+
     status_id: int
     point: ControlPoint
     agency: str
     status: Status
+    state: ItemState
     closes_point: bool
     co_executors: tuple[CoExecutor, ...]
+    controllers: int = 0
+    interim_request: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,36 +105,10 @@ class Clarify:
 async def report_status(core: Core, caller: Caller, report: Report) -> Answer[Recorded | Refusal]:
     """Record ``report`` for the caller's agency at the control point it names."""
     async with core.visit(caller) as visit:
-        return visit.answer(await _record(visit, core.runtime, report))
+        return visit.answer(await record_report(visit, core.runtime, report))
 
 
-async def answer_reply(
-    core: Core, caller: Caller, reply: Reply
-) -> Answer[Recorded | Clarify | Refusal]:
-    """Record the status a reply to a reminder states, or ask which one it means."""
-    reading = classify(reply.text) if reply.text.strip() else None
-    async with core.visit(caller) as visit:
-        if reading is not None and reading.status is not None:
-            report = Report(
-                status=reading.status,
-                text=reply.text,
-                source=Source.REPLY,
-                reminder_message=reply.replied_to,
-                message_id=reply.message_id,
-                evidence=reply.evidence,
-            )
-            return visit.answer(await _record(visit, core.runtime, report))
-        if reading is None and reply.evidence is None:
-            return visit.answer(Refusal.of(Why.UNCLEAR))
-        item = await visit.uow.outbox.find_by_message(caller.chat_id or 0, reply.replied_to)
-        if item is None:
-            return visit.answer(Refusal.of(Why.NOT_A_REMINDER))
-        candidates = reading.candidates if reading is not None else ()
-        options = tuple(s for s in answer_statuses() if not candidates or s in candidates)
-        return visit.answer(Clarify(item.id, candidates, options))
-
-
-async def _record(visit: Visit, runtime: PlanRuntime, report: Report) -> Recorded | Refusal:
+async def record_report(visit: Visit, runtime: PlanRuntime, report: Report) -> Recorded | Refusal:
     uow, caller = visit.uow, visit.caller
     if caller.user is None or caller.chat is None:
         return Refusal.of(Why.UNCLEAR)
@@ -133,30 +119,51 @@ async def _record(visit: Visit, runtime: PlanRuntime, report: Report) -> Recorde
         await visit.record("status.report", detail, allowed=False)
         return target
     point, agency = target
+    before = (await progress_of(uow, [point], runtime.control))[point.id]
+    # A done for a closed item changes nothing; one for an item awaiting acceptance is a new
+    # report (a document sent after the first message, say) that its controllers decide on.
+    if report.status is Status.DONE and ITEM_STATES[before.own_state(agency)].closes:
+        entry = before.latest[agency]
+        made = entry.created_at.astimezone(runtime.tz).date()
+        return Refusal.of(Why.ALREADY_REPORTED, task=point.task, agency=agency, date=made)
     evidence = report.evidence
-    status_id = await uow.statuses.add(
-        NewStatus(
-            control_point=point.id,
-            task_number=point.task,
-            agency=agency,
-            status=report.status,
-            text=storable(report.text),
-            source=report.source,
-            user_id=caller.user.id,
-            chat_id=caller.chat.id,
-            message_id=report.message_id,
-            evidence_kind=evidence.kind if evidence else None,
-            evidence_file_id=evidence.file_id if evidence else None,
-            evidence_name=(storable(evidence.name or "") or None) if evidence else None,
-        ),
-        visit.now,
+    new = NewStatus(
+        control_point=point.id,
+        task_number=point.task,
+        agency=agency,
+        status=report.status,
+        text=storable(report.text),
+        source=report.source,
+        user_id=caller.user.id,
+        chat_id=caller.chat.id,
+        message_id=report.message_id,
+        evidence_kind=evidence.kind if evidence else None,
+        evidence_file_id=evidence.file_id if evidence else None,
+        evidence_name=(storable(evidence.name or "") or None) if evidence else None,
     )
+    status_id = await uow.statuses.add(new, visit.now)
+    after = (await progress_of(uow, [point], runtime.control))[point.id]
+    state = after.own_state(agency)
+    await visit.record(
+        "status.report",
+        {
+            "status_id": status_id,
+            "task": point.task,
+            "point": point.id,
+            "agency": agency,
+            "before": before.own_state(agency),
+            "after": state,
+            "text": report.text[:500],
+        },
+    )
+    controllers = 0
+    if state is ItemState.AWAITING_ACCEPTANCE:
+        controllers = await ask_acceptance(visit, runtime, new, status_id)
     co: tuple[CoExecutor, ...] = ()
     if agency == point.closer and len(point.agencies) > 1:
-        # The closer is shown where its co-executors stand; nobody else needs the lookup.
-        latest = (await uow.statuses.latest([point.id])).get(point.id, {})
+        # The closer is shown where its co-executors stand; nobody else needs them.
         co = tuple(
-            CoExecutor(code, latest[code].status if code in latest else None)
+            CoExecutor(code, after.latest[code].status if code in after.latest else None)
             for code in point.agencies
             if code != agency
         )
@@ -165,8 +172,10 @@ async def _record(visit: Visit, runtime: PlanRuntime, report: Report) -> Recorde
         point=point,
         agency=agency,
         status=report.status,
-        closes_point=agency == point.closer and closes(report.status),
+        state=state,
+        closes_point=agency == point.closer and after.closed,
         co_executors=co,
+        controllers=controllers,
     )
 
 
@@ -174,6 +183,13 @@ async def _target(
     uow: UnitOfWork, runtime: PlanRuntime, caller: Caller, report: Report
 ) -> tuple[ControlPoint, str] | Refusal:
     memberships = {m.agency for m in await uow.members.of_user(caller.user_id or 0)}
+    if report.point_id is not None:
+        point = runtime.schedule.point(report.point_id)
+        if point is None or report.agency not in point.agencies:
+            return Refusal.of(Why.UNKNOWN_REMINDER)
+        if report.agency not in memberships:
+            return Refusal.of(Why.NOT_MEMBER, agencies=(report.agency,), task=point.task)
+        return point, report.agency
     if report.reminder_id is not None or report.reminder_message is not None:
         item = (
             await uow.outbox.get(report.reminder_id)
@@ -197,23 +213,16 @@ async def _target(
     if not mine:
         agencies = tuple(r.code for r in task.responsible)
         return Refusal.of(Why.NOT_MEMBER, agencies=agencies, task=report.task)
-    points = runtime.points_of(report.task)
-    latest = await uow.statuses.latest([p.id for p in points])
+    points = sorted(
+        runtime.points_of(report.task), key=lambda p: (p.effective, p.kind != "deadline", p.id)
+    )
+    progress = await progress_of(uow, points, runtime.control)
     for agency in mine:
-        point = _current_point(points, agency, latest)
-        if point is not None:
-            return point, agency
+        # The earliest point at which the agency is still chased.
+        for point in points:
+            if agency in point.agencies and progress[point.id].chased(agency):
+                return point, agency
     return Refusal.of(Why.NOTHING_OPEN, agencies=tuple(mine), task=report.task)
-
-
-def _current_point(
-    points: Sequence[ControlPoint], agency: str, latest: dict[str, dict[str, StatusEntry]]
-) -> ControlPoint | None:
-    """The earliest point at which the agency is still chased."""
-    for point in sorted(points, key=lambda p: (p.effective, p.kind != "deadline", p.id)):
-        if agency in point.agencies and PointProgress.of(point, latest).chased(agency):
-            return point
-    return None
 
 
 class UndoResult(enum.StrEnum):

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 from scheduler.plan_runtime import PlanRuntime
 from scheduler.reminders.planner import reminders_due
-from scheduler.reminders.schedule import ReminderSchedule
 from scheduler.storage.unit_of_work import Database, UnitOfWork
 
 # Days looked at per database round trip, and how far ahead to look at most: the plan's
@@ -37,14 +36,14 @@ async def next_reminder(
                 for day in (start + dt.timedelta(days=n) for n in range(WINDOW_DAYS))
                 if schedule.calendar.is_working_day(day) and schedule.send_instant(day) > after
             ]
-            found = await _first_day_reminding(uow, schedule, days, admins)
+            found = await _first_day_reminding(uow, runtime, days, admins)
             if found is not None:
                 return schedule.send_instant(found)
     return None
 
 
 async def _first_day_reminding(
-    uow: UnitOfWork, schedule: ReminderSchedule, days: Sequence[dt.date], admins: Sequence[int]
+    uow: UnitOfWork, runtime: PlanRuntime, days: Sequence[dt.date], admins: Sequence[int]
 ) -> dt.date | None:
-    due = await reminders_due(uow, days, schedule, admins)
+    due = await reminders_due(uow, days, runtime.schedule, admins, runtime.control)
     return min((item.day for item, _ in due), default=None)

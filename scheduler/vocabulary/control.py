@@ -1,9 +1,11 @@
-"""The control vocabulary: what an agency reports, and the states of a control item.
+"""The control vocabulary: what an agency reports, what a controller decides, and the states
+of a control item.
 
 A control item is one agency's part of one control point. An agency reports a ``Status``;
-the item's ``ItemState`` follows from its latest report (``state_of``), and a point's
-closer (its consolidator, else its lead) closes the point for every co-executor with a
-report whose state closes (see ``scheduler.progress``).
+a controller takes a report of done off control or returns it (``Decision``). The item's
+``ItemState`` follows from its latest report and the decision on it (``scheduler.progress``
+holds that rule), and a point's closer (its consolidator, else its lead) closes the point for
+every co-executor with a report whose state closes.
 
 Each status and each state is declared once, below, with everything the rest of the
 project reads about it: whether it closes a point, whether it stops the reminders, the
@@ -37,10 +39,24 @@ class Source(enum.StrEnum):
     COMMAND = "command"  # /done or /status
 
 
+class Decision(enum.StrEnum):
+    """What a controller decides about a report of done."""
+
+    ACCEPT = "accept"  # бақылаудан алу: taken off control
+    RETURN = "return"  # пысықтауға қайтару: returned for rework
+
+
 class ItemState(enum.StrEnum):
-    """Where a control item stands; NOT_STARTED until its agency says anything."""
+    """Where a control item stands; NOT_STARTED until its agency says anything.
+
+    DONE is a report of done that needs no acceptance (a co-executor's part, or acceptance
+    switched off); the closer's report of done waits for its controller's acceptance.
+    """
 
     DONE = "done"
+    ACCEPTED = "accepted"
+    AWAITING_ACCEPTANCE = "awaiting_acceptance"
+    RETURNED = "returned"
     IN_PROGRESS = "in_progress"
     PROBLEM = "problem"
     POSTPONED = "postponed"
@@ -100,34 +116,33 @@ STATUSES: Mapping[Status, StatusSpec] = MappingProxyType(
     }
 )
 
-# Per state: closes, stops chasing, chat label, plain label, summary column, chart colour.
+# Per state: closes, stops chasing, chat label, summary column, chart colour. The plain label
+# is report.state.<state>; done and accepted share the summary's «done» column.
 ITEM_STATES: Mapping[ItemState, StateSpec] = MappingProxyType(
     {
-        state: StateSpec(closes, stops, label, f"report.state.{state}", str(state), colour)
-        for state, closes, stops, label, colour in (
-            (ItemState.DONE, True, True, "status.done", "#2e7d32"),
-            (ItemState.IN_PROGRESS, False, False, "status.in_progress", "#f9a825"),
-            (ItemState.PROBLEM, False, False, "status.problem", "#c62828"),
-            (ItemState.POSTPONED, False, False, "status.postponed", "#6a1b9a"),
-            (ItemState.NOT_STARTED, False, False, "status.none", "#b0bec5"),
+        state: StateSpec(closes, stops, label, f"report.state.{state}", column, colour)
+        for state, closes, stops, label, column, colour in (
+            (ItemState.DONE, True, True, "status.done", "done", "#2e7d32"),
+            (ItemState.ACCEPTED, True, True, "state.accepted", "done", "#1b5e20"),
+            (ItemState.AWAITING_ACCEPTANCE, False, True, "state.awaiting", "awaiting", "#26a69a"),
+            (ItemState.RETURNED, False, False, "state.returned", "returned", "#ef6c00"),
+            (ItemState.IN_PROGRESS, False, False, "status.in_progress", "in_progress", "#f9a825"),
+            (ItemState.PROBLEM, False, False, "status.problem", "problem", "#c62828"),
+            (ItemState.POSTPONED, False, False, "status.postponed", "postponed", "#6a1b9a"),
+            (ItemState.NOT_STARTED, False, False, "status.none", "not_started", "#b0bec5"),
         )
     }
 )
 
 
+def summary_columns() -> tuple[str, ...]:
+    """The summary's state columns, in the order of their first state."""
+    return tuple(dict.fromkeys(spec.column for spec in ITEM_STATES.values()))
+
+
 def state_of(status: Status | None) -> ItemState:
     """The state of an item whose latest report says ``status`` (None: nothing reported)."""
     return ItemState.NOT_STARTED if status is None else STATUSES[status].state
-
-
-def closes(status: Status | None) -> bool:
-    """Whether the closer's report of ``status`` closes the point."""
-    return ITEM_STATES[state_of(status)].closes
-
-
-def stops_chasing(status: Status | None) -> bool:
-    """Whether an agency whose latest report says ``status`` is no longer reminded."""
-    return ITEM_STATES[state_of(status)].stops_chasing
 
 
 def status_named(word: str) -> Status | None:

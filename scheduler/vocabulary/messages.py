@@ -12,6 +12,7 @@ Adding a reminder kind means: a member and its spec here, the slots its policy g
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +30,14 @@ class MessageKind(enum.StrEnum):
     PLAN_CHANGE = "plan_change"
     BROADCAST = "broadcast"
     BROADCAST_REPORT = "broadcast_report"
+    REVIEW = "review"  # a report of done, to its controllers, to accept or return
+    REVIEW_REMINDER = "review_reminder"  # a report that has waited too long for acceptance
+    REVIEW_DECISION = "review_decision"  # the controller's decision, to the agency
+    EXTENSION_REQUEST = "extension_request"  # an agency asks for a new date, to controllers
+    EXTENSION_DECISION = "extension_decision"  # the controller's answer, to the agency
+    INTERIM_REQUEST = "interim_request"  # a controller asks the agencies for a report
+    INTERIM_ANSWER = "interim_answer"  # an agency's answer, to the controller who asked
+    PROMPT = "prompt"  # a question the bot asks one person, to be answered by a reply
 
 
 class Audience(enum.StrEnum):
@@ -85,6 +94,14 @@ MESSAGE_KINDS: Mapping[MessageKind, KindSpec] = MappingProxyType(
         MessageKind.PLAN_CHANGE: KindSpec(),
         MessageKind.BROADCAST: KindSpec(),
         MessageKind.BROADCAST_REPORT: KindSpec(),
+        MessageKind.REVIEW: KindSpec(),
+        MessageKind.REVIEW_REMINDER: KindSpec(),
+        MessageKind.REVIEW_DECISION: KindSpec(),
+        MessageKind.EXTENSION_REQUEST: KindSpec(),
+        MessageKind.EXTENSION_DECISION: KindSpec(),
+        MessageKind.INTERIM_REQUEST: KindSpec(),
+        MessageKind.INTERIM_ANSWER: KindSpec(),
+        MessageKind.PROMPT: KindSpec(),
     }
 )
 
@@ -100,6 +117,7 @@ class Phase(enum.StrEnum):
     BEFORE = "before"
     OVERDUE = "overdue"
     ESCALATION = "escalation"
+    SNOOZED = "snoozed"  # the day a chat asked to be reminded again
 
 
 KIND_OF_PHASE: Mapping[Phase, MessageKind] = MappingProxyType(
@@ -107,22 +125,28 @@ KIND_OF_PHASE: Mapping[Phase, MessageKind] = MappingProxyType(
         Phase.BEFORE: MessageKind.REMINDER,
         Phase.OVERDUE: MessageKind.OVERDUE,
         Phase.ESCALATION: MessageKind.ESCALATION,
+        Phase.SNOOZED: MessageKind.REMINDER,
     }
 )
 
 _ESCALATION_TEXT = "esc"
+_SNOOZED_TEXT = "z"
 
 
 @dataclass(frozen=True, slots=True)
 class Slot:
     """When a reminder goes out: ``days`` working days before or after its control point.
 
-    Its text (``str(slot)``) is the outbox's ``slot`` column and part of the unique key
-    that keeps a chat from getting the same reminder twice, so it never changes.
+    ``due`` is set when the reminder counts from a date of the item's own (an extension or a
+    return moved it) rather than the point's; for a snoozed reminder it is the day it was put
+    off to. Its text (``str(slot)``: "-5", "+3", "esc", "-5@2016-07-20", "z@2016-07-21") is
+    the outbox's ``slot`` column and part of the unique key that keeps a chat from getting the
+    same reminder twice, so it never changes.
     """
 
     phase: Phase
     days: int = 0
+    due: dt.date | None = None
 
     def __post_init__(self) -> None:
         if self.days < 0:
@@ -132,10 +156,14 @@ class Slot:
 
     def __str__(self) -> str:
         if self.phase is Phase.ESCALATION:
-            return _ESCALATION_TEXT
-        if self.phase is Phase.OVERDUE:
-            return f"+{self.days}"
-        return "0" if self.days == 0 else f"-{self.days}"
+            base = _ESCALATION_TEXT
+        elif self.phase is Phase.SNOOZED:
+            base = _SNOOZED_TEXT
+        elif self.phase is Phase.OVERDUE:
+            base = f"+{self.days}"
+        else:
+            base = "0" if self.days == 0 else f"-{self.days}"
+        return base if self.due is None else f"{base}@{self.due.isoformat()}"
 
     @property
     def kind(self) -> MessageKind:
@@ -144,11 +172,15 @@ class Slot:
     @classmethod
     def parse(cls, text: str) -> Slot:
         """The slot written as ``text``; ValueError for anything else."""
-        if text == _ESCALATION_TEXT:
-            return cls(Phase.ESCALATION)
-        sign, digits = text[:1], text[1:]
-        if text == "0":
-            return cls(Phase.BEFORE, 0)
+        base, at, day = text.partition("@")
+        due = dt.date.fromisoformat(day) if at else None
+        if base == _SNOOZED_TEXT and due is not None:
+            return cls(Phase.SNOOZED, 0, due)
+        if base == _ESCALATION_TEXT:
+            return cls(Phase.ESCALATION, 0, due)
+        sign, digits = base[:1], base[1:]
+        if base == "0":
+            return cls(Phase.BEFORE, 0, due)
         if sign in "+-" and digits.isascii() and digits.isdigit():
-            return cls(Phase.OVERDUE if sign == "+" else Phase.BEFORE, int(digits))
+            return cls(Phase.OVERDUE if sign == "+" else Phase.BEFORE, int(digits), due)
         raise ValueError(f"not a reminder slot: {text!r}")

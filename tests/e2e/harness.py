@@ -80,12 +80,12 @@ async def running_bot(
 
 
 async def delivered(bot: RunningBot, within: float = 10.0) -> None:
-    """Wait until the outbox has nothing left to send."""
+    """Wait until the outbox has nothing left to send that is due by the bot's clock."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
     while True:
         async with bot.svc.db.unit_of_work() as uow:
-            if await uow.outbox.depth() == 0:
+            if await uow.outbox.depth(due_by=bot.clock.now()) == 0:
                 return
         if loop.time() > deadline:
             raise TimeoutError("the outbox did not drain")

@@ -325,7 +325,7 @@ async def test_broadcast_preview_confirm_and_delivery_report(
         mark = botapi.mark()
         botapi.press_button(ADMIN, preview, _buttons(preview)[0], check=False)
         answer = await botapi.wait_for_call("answerCallbackQuery", since=mark)
-        assert "бұрын қабылданған" in answer.params.get("text", "")
+        assert "Шешім қабылданып қойған" in answer.params.get("text", "")
 
 
 async def test_a_day_off_moves_the_control_points_and_other_instances_follow(

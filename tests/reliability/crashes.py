@@ -29,7 +29,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.__main__ import reminder_policy
 from sandbox.botapi import BotApiServer
 from scheduler.clock import SystemClock
 from scheduler.delivery.worker import DeliveryWorker
@@ -80,7 +79,7 @@ class CrashRun:
         settings = make_settings(self.server, self.url, admin_ids=(ADMIN,))
         runtime = build_runtime(
             load_plan(PLAN_PATH),
-            policy=reminder_policy(settings),
+            policy=settings.reminder_policy(),
             tz=settings.tz,
             rule=settings.working_day_rule,
         )

@@ -62,7 +62,7 @@ async def test_the_real_plan_is_chased_exactly_as_the_policy_says(db: Database) 
     planned: Counter[tuple[str, str, dt.date]] = Counter()
     for day in days:
         clock.set(dt.datetime.combine(day, dt.time(9, 2), tzinfo=TZ))
-        await tick(db, clock, runtime.schedule, [])
+        await tick(db, clock, runtime.schedule, [], runtime.control)
         async with db.unit_of_work() as uow:
             items = await uow.outbox.claim(
                 clock.now(), "sim", limit=10_000, lease=dt.timedelta(minutes=5)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from scheduler.clock import FakeClock
 from scheduler.plan.control_points import ControlPoint
+from scheduler.progress import ControlPolicy
 from scheduler.reminders.facts import reminder_facts
 from scheduler.reminders.planner import MISSED_DIGEST_POINT, tick
 from scheduler.reminders.policy import ReminderPolicy
@@ -28,6 +29,8 @@ from scheduler.workdays import WorkingCalendar
 TZ = ZoneInfo("Asia/Almaty")
 CAL = WorkingCalendar()
 POLICY = ReminderPolicy()
+# These stories are about the reminders: a done closes its point, as with acceptance off.
+DONE_CLOSES = ControlPolicy(acceptance=False)
 ADMIN = 900
 CHAT_MSM, CHAT_ZHAO, CHAT_TASK2, CHAT_ISB = 101, 102, 103, 104
 
@@ -101,7 +104,7 @@ async def _deliver(
                 await uow.outbox.mark_sent(item.id, clock.now(), None)
                 log[item.chat_id].append((item.control_point, item.slot, clock.now()))
                 continue
-            facts = await reminder_facts(uow, item, schedule, today)
+            facts = await reminder_facts(uow, item, schedule, today, DONE_CLOSES)
             if facts is None:
                 await uow.outbox.mark_cancelled(item.id, "not needed")
             else:
@@ -142,7 +145,7 @@ async def test_a_year_of_reminders_matches_the_policy(db: Database) -> None:
                 await _report_done(db, P1, "МСМ", clock.now())
             if moment == p3_done_at:
                 await _report_done(db, P3, "МСМ", clock.now())
-            await tick(db, clock, schedule, [ADMIN])
+            await tick(db, clock, schedule, [ADMIN], DONE_CLOSES)
             await _deliver(db, clock, schedule, log)
         day += dt.timedelta(days=1)
 
@@ -184,10 +187,10 @@ async def test_downtime_sends_within_grace_and_reports_the_rest(db: Database) ->
     schedule = ReminderSchedule([P2], CAL, POLICY, TZ, CONTROLS)
     clock = FakeClock(dt.datetime(2024, 2, 1, 8, 0, tzinfo=TZ))
     await _subscribe(db, clock.now())
-    await tick(db, clock, schedule, [ADMIN])
+    await tick(db, clock, schedule, [ADMIN], DONE_CLOSES)
     # Down from 1 February 08:00 until 7 March (the effective day) at 14:00.
     clock.set(dt.datetime(2024, 3, 7, 14, 0, tzinfo=TZ))
-    result = await tick(db, clock, schedule, [ADMIN])
+    result = await tick(db, clock, schedule, [ADMIN], DONE_CLOSES)
     log: dict[int, list[tuple[str, str, dt.datetime]]] = defaultdict(list)
     await _deliver(db, clock, schedule, log)
     assert [(pid, slot) for pid, slot, _ in log[CHAT_TASK2]] == [(P2.id, "0")]
@@ -207,7 +210,7 @@ async def test_downtime_sends_within_grace_and_reports_the_rest(db: Database) ->
 
     # After working hours the same day's wave is missed too, never sent at night.
     clock.set(dt.datetime(2024, 3, 8, 20, 0, tzinfo=TZ))
-    await tick(db, clock, schedule, [ADMIN])
+    await tick(db, clock, schedule, [ADMIN], DONE_CLOSES)
     await _deliver(db, clock, schedule, log)
     assert [(pid, slot) for pid, slot, _ in log[CHAT_TASK2]] == [(P2.id, "0")]
 
@@ -218,10 +221,12 @@ async def test_repeated_and_concurrent_ticks_plan_once(db: Database) -> None:
     schedule = ReminderSchedule([P1], CAL, POLICY, TZ, CONTROLS)
     clock = FakeClock(dt.datetime(2024, 3, 1, 8, 0, tzinfo=TZ))
     await _subscribe(db, clock.now())
-    await tick(db, clock, schedule, [ADMIN])
+    await tick(db, clock, schedule, [ADMIN], DONE_CLOSES)
     clock.set(dt.datetime(2024, 3, 1, 9, 1, tzinfo=TZ))
-    results = await asyncio.gather(*(tick(db, clock, schedule, [ADMIN]) for _ in range(4)))
-    await tick(db, clock, schedule, [ADMIN])
+    results = await asyncio.gather(
+        *(tick(db, clock, schedule, [ADMIN], DONE_CLOSES) for _ in range(4))
+    )
+    await tick(db, clock, schedule, [ADMIN], DONE_CLOSES)
     assert sum(r.planned for r in results) == 2  # МСМ's chat and ЖАО's chat, once each
     async with db.unit_of_work() as uow:
         assert await uow.outbox.depth() == 2

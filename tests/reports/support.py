@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from scheduler.plan import load_plan
 from scheduler.plan_runtime import PlanRuntime, build_runtime
+from scheduler.progress import DEFAULT_CONTROL, ControlPolicy
 from scheduler.reminders.policy import ReminderPolicy
 from scheduler.storage.status_repo import NewStatus
 from scheduler.storage.unit_of_work import Database
@@ -20,8 +21,8 @@ AS_OF = dt.datetime(2016, 7, 15, 10, 0, tzinfo=ALMATY)
 DONE_TEXT = "Орындалды, хаттама №3 қоса беріледі"
 
 
-def runtime() -> PlanRuntime:
-    return build_runtime(load_plan(PLAN_PATH), policy=ReminderPolicy(), tz=ALMATY)
+def runtime(control: ControlPolicy = DEFAULT_CONTROL) -> PlanRuntime:
+    return build_runtime(load_plan(PLAN_PATH), policy=ReminderPolicy(), tz=ALMATY, control=control)
 
 
 def at(year: int, month: int, day: int, hour: int = 12) -> dt.datetime:

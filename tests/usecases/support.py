@@ -13,7 +13,7 @@ def core_for(
     db: Database, clock: Clock, runtime: PlanRuntime, admins: tuple[int, ...] = ()
 ) -> Core:
     """A core whose plan in force is ``runtime``, with ``admins`` named in the settings."""
-    factory = RuntimeFactory(policy=runtime.schedule.policy, tz=runtime.tz)
+    factory = RuntimeFactory(policy=runtime.schedule.policy, tz=runtime.tz, control=runtime.control)
     return Core(db=db, clock=clock, plans=PlanHolder(runtime), factory=factory, admins=admins)
 
 

@@ -12,22 +12,23 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from scheduler.clock import FakeClock
+from scheduler.progress import ControlPolicy
 from scheduler.refusals import Refusal, Why
 from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.tables import AuditRow, UserRow
 from scheduler.storage.unit_of_work import Database
 from scheduler.usecases.core import Core
+from scheduler.usecases.replies import answer_reply
 from scheduler.usecases.status_updates import (
     Clarify,
     Recorded,
     Reply,
     Report,
     UndoResult,
-    answer_reply,
     report_status,
     undo_status,
 )
-from scheduler.vocabulary.control import Source, Status
+from scheduler.vocabulary.control import ItemState, Source, Status
 from scheduler.vocabulary.messages import MessageKind
 from tests.reports.support import runtime
 from tests.usecases.support import core_for, person
@@ -82,7 +83,9 @@ async def test_a_member_reports_the_current_point_of_a_task(db: Database) -> Non
         "МСМ",
         Status.DONE,
     )
-    assert recorded.closes_point and recorded.co_executors == ()
+    # The lead's done waits for its controller: it closes nothing yet.
+    assert recorded.state is ItemState.AWAITING_ACCEPTANCE and not recorded.closes_point
+    assert recorded.co_executors == ()
     async with db.unit_of_work() as uow:
         entry = await uow.statuses.get(recorded.status_id)
         user = await uow.session.get(UserRow, OFFICER)
@@ -107,12 +110,25 @@ async def test_the_lead_is_shown_its_co_executors_and_a_co_executor_does_not_clo
     zhao = (await report_status(core, person(ZHAO), _done(9))).result
     assert isinstance(zhao, Recorded) and zhao.agency == "ЖАО"
     assert not zhao.closes_point and zhao.co_executors == ()
+    assert zhao.state is ItemState.DONE
     lead = (await report_status(core, person(OFFICER), _done(9))).result
-    assert isinstance(lead, Recorded) and lead.closes_point
+    assert isinstance(lead, Recorded) and lead.state is ItemState.AWAITING_ACCEPTANCE
+    assert not lead.closes_point
     assert {(c.agency, c.status) for c in lead.co_executors} == {
         ("БҒМ", None),
         ("ЖАО", Status.DONE),
     }
+
+
+async def test_without_acceptance_the_leads_done_closes_the_point_at_once(db: Database) -> None:
+    clock = FakeClock(START)
+    core = core_for(db, clock, runtime(ControlPolicy(acceptance=False)))
+    async with db.unit_of_work() as uow:
+        await uow.members.add(OFFICER, "МСМ", "officer", clock.now(), None)
+    lead = (await report_status(core, person(OFFICER), _done(9))).result
+    assert isinstance(lead, Recorded) and lead.state is ItemState.DONE and lead.closes_point
+    async with db.unit_of_work() as uow:
+        assert await uow.outbox.depth() == 0
 
 
 async def test_refusals_name_their_reason_and_are_recorded(db: Database) -> None:
@@ -131,13 +147,15 @@ async def test_refusals_name_their_reason_and_are_recorded(db: Database) -> None
     assert nothing == Refusal.of(Why.NOTHING_OPEN, agencies=("ЖАО",), task=14)
     async with db.unit_of_work() as uow:
         rows = (await uow.session.scalars(select(AuditRow).order_by(AuditRow.id))).all()
-    refused = [(r.user_id, r.action, r.allowed) for r in rows]
+    refused = [(r.user_id, r.action, r.allowed) for r in rows if not r.allowed]
     assert refused == [
         (OUTSIDER, "status.report", False),
         (OFFICER, "status.report", False),
         (ZHAO, "status.report", False),
     ]
     assert '"reason": "not_member"' in rows[0].detail
+    # Each report made is in the log too, with the item's state before and after.
+    assert sum(1 for r in rows if r.allowed) == reported
 
 
 async def test_a_reply_to_a_reminder_is_recorded_for_the_agency_it_asked(db: Database) -> None:
@@ -182,7 +200,9 @@ async def test_undo_withdraws_only_ones_own_report_within_the_window(db: Databas
     assert again.result is UndoResult.UNKNOWN
     async with db.unit_of_work() as uow:
         assert await uow.statuses.latest([point]) == {}
-        refused = (await uow.session.scalars(select(AuditRow.action))).all()
+        refused = (
+            await uow.session.scalars(select(AuditRow.action).where(AuditRow.allowed.is_(False)))
+        ).all()
     assert refused == ["status.undo"]
 
     late = (await report_status(core, person(OFFICER), _done(6))).result

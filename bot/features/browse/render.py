@@ -10,7 +10,9 @@ from bot.i18n.catalog import Raw, Translator
 from bot.wording import agency_label, long_date, reported_label, state_label
 from scheduler.plan.model import Plan, Task
 from scheduler.presentation import Button
+from scheduler.progress import ItemStanding
 from scheduler.usecases.browse import ALL, TaskCard, TaskLine
+from scheduler.vocabulary.control import ItemState
 
 PAGE_SIZE = 8
 # Telegram allows 4096 characters; the card keeps a margin for the markup it adds.
@@ -97,6 +99,7 @@ def task_card(card: TaskCard, plan: Plan, tr: Translator) -> str:
                     else ""
                 ),
             )
+            + _point_state(card, card.closers.get(p.id), tr)
             for p in card.points
         ]
         parts.append(tr("card.points", points=Raw("\n".join(dates))))
@@ -116,13 +119,14 @@ def task_card(card: TaskCard, plan: Plan, tr: Translator) -> str:
                     status=state_label(tr, standing.state),
                 )
             )
+            parts += _item_notes(card, standing, tr)
     if card.history:
         parts.append(tr("card.history"))
         for entry in card.history:
             parts.append(
                 tr(
                     "card.history_line",
-                    date=long_date(entry.created_at.date(), lang),
+                    date=long_date(entry.created_at.astimezone(card.tz).date(), lang),
                     agency=entry.agency,
                     status=reported_label(tr, entry.status),
                     text=_short(entry.text, 120),
@@ -130,6 +134,45 @@ def task_card(card: TaskCard, plan: Plan, tr: Translator) -> str:
             )
     text = "\n\n".join(parts[:4]) + "\n\n" + "\n".join(parts[4:])
     return text if len(text) <= CARD_LIMIT else text[: CARD_LIMIT - 1] + "…"
+
+
+def _point_state(card: TaskCard, closer: ItemStanding | None, tr: Translator) -> str:
+    """Where a point stands, after its date: its closer's state, and who accepted it."""
+    if closer is None or closer.state is ItemState.NOT_STARTED:
+        return ""
+    accepted = _accepted(card, closer, tr)
+    state = state_label(tr, closer.state)
+    if accepted is None:
+        return tr("card.point_state", state=Raw(state))
+    return tr("card.point_accepted", state=Raw(state), name=accepted[0], date=accepted[1])
+
+
+def _accepted(card: TaskCard, standing: ItemStanding, tr: Translator) -> tuple[str, str] | None:
+    """Who accepted the item and on what day, if it is accepted."""
+    review = standing.entry.review if standing.entry is not None else None
+    if standing.state is not ItemState.ACCEPTED or review is None:
+        return None
+    who = card.names.get(review.by, "") if review.by is not None else ""
+    day = long_date(review.at.astimezone(card.tz).date(), tr.language)
+    return who or tr.plain("card.accepted_before"), day
+
+
+def _item_notes(card: TaskCard, standing: ItemStanding, tr: Translator) -> list[str]:
+    """Who accepted the item and when; the item's own date, with the plan's kept beside it."""
+    lang, notes = tr.language, []
+    accepted = _accepted(card, standing, tr)
+    if accepted is not None:
+        notes.append(tr("card.accepted_by", name=accepted[0], date=accepted[1]))
+    moved = card.dues.get(standing.agency)
+    if moved is not None and card.current is not None and moved != card.current.effective:
+        notes.append(
+            tr(
+                "card.item_moved",
+                date=long_date(moved, lang),
+                original=long_date(card.current.effective, lang),
+            )
+        )
+    return notes
 
 
 def _agencies(task: Task, plan: Plan, lang: str, tr: Translator) -> str:

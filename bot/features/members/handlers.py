@@ -14,7 +14,8 @@ async def invite(request: Command) -> None:
     args, svc = request.args, request.svc
     if not args:
         agencies, roles = ", ".join(svc.plan.agency_codes()), ", ".join(ROLES)
-        await request.say("invite.usage", agencies=agencies, roles=roles)
+        departments = ", ".join(svc.plan.control_departments()) or "—"
+        await request.say("invite.usage", agencies=agencies, departments=departments, roles=roles)
         return
     role = args[1].lower() if len(args) > 1 else "officer"
     answer = await create_invite(svc.core, request.caller, agency=args[0].upper(), role=role)

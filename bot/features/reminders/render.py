@@ -1,4 +1,8 @@
-"""A reminder, an overdue nudge or an escalation, as one message with answer buttons."""
+"""A reminder, an overdue nudge or an escalation, as one message with answer buttons.
+
+A reminder to an agency also offers to ask for a new date and to put it off in this chat;
+an escalation, which is for the controllers, does not.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,16 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
+from bot.features.extensions import callbacks as extension_callbacks
+from bot.features.reminders import callbacks
 from bot.features.status.render import answer_buttons
 from bot.i18n.catalog import Raw, Translator
 from bot.wording import agency_label, long_date, plural, state_label
 from scheduler.plan.model import Plan, event_readings
-from scheduler.presentation import Rendered
+from scheduler.presentation import Button, Rendered
 from scheduler.reminders.facts import ReminderFacts
-from scheduler.vocabulary.messages import MESSAGE_KINDS
+from scheduler.usecases.snoozes import LENGTHS, Snoozed
+from scheduler.vocabulary.messages import MESSAGE_KINDS, Audience
 
 
 def render_reminder(facts: ReminderFacts, plan: Plan, tr: Translator) -> Rendered:
@@ -30,9 +37,11 @@ def render_reminder(facts: ReminderFacts, plan: Plan, tr: Translator) -> Rendere
             "reminder.line.agency",
             agencies=Raw(", ".join(_escape(agency_label(plan, a, lang)) for a in facts.focus)),
         ),
-        tr("reminder.line.date", date=long_date(point.effective, lang), when=Raw(_when(facts, tr))),
+        tr("reminder.line.date", date=long_date(facts.due, lang), when=Raw(_when(facts, tr))),
     ]
-    if point.nominal != point.effective:
+    if facts.moved:
+        lines.append(tr("reminder.line.item_moved", original=long_date(point.effective, lang)))
+    elif point.nominal != point.effective:
         lines.append(tr("reminder.line.moved", nominal=long_date(point.nominal, lang)))
     if point.kind == "deadline":
         for reading in event_readings(task.deadline):
@@ -56,7 +65,36 @@ def render_reminder(facts: ReminderFacts, plan: Plan, tr: Translator) -> Rendere
     if facts.shows_co_executors and facts.not_reported:
         lines.append(tr("reminder.line.missing", agencies=", ".join(facts.not_reported)))
     lines += ["", tr("reminder.hint")]
-    return Rendered("\n".join(lines), (answer_buttons(facts.item_id, tr),))
+    rows: list[tuple[Button, ...]] = [answer_buttons(facts.item_id, tr)]
+    if MESSAGE_KINDS[facts.kind].audience is Audience.AGENCIES:
+        rows.append(_later_row(facts.item_id, tr))
+    return Rendered("\n".join(lines), tuple(rows))
+
+
+def _later_row(item_id: int, tr: Translator) -> tuple[Button, ...]:
+    """Ask for a new date; remind this chat again after one or a few working days."""
+    extend = Button(tr.plain("button.extend"), extension_callbacks.ASK.build(item_id))
+    snoozes = tuple(
+        Button(_snooze_label(tr, days), callbacks.SNOOZE.build(item_id, days)) for days in LENGTHS
+    )
+    return (extend, *snoozes)
+
+
+def _snooze_label(tr: Translator, days: int) -> str:
+    # The next working day reads as "tomorrow" to whoever gets the reminder on a working day.
+    if days == 1:
+        return tr.plain("button.snooze_tomorrow")
+    return plural(tr, "button.snooze_in", days)
+
+
+def snoozed(result: Snoozed, plan: Plan, tr: Translator) -> str:
+    """What the chat reads once a reminder's item is put off."""
+    return tr(
+        "snooze.done",
+        task=result.point.task,
+        agencies=", ".join(result.agencies),
+        date=long_date(result.until, tr.language),
+    )
 
 
 def _what(kind: str, recipient: str | None, tr: Translator) -> str:

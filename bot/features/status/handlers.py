@@ -1,4 +1,4 @@
-"""Status reports in chat: answer buttons, replies to reminders, /done and /status, undo."""
+"""Status reports in chat: the answer buttons, /done and /status, undo."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from telegram import CallbackQuery, Message
 
 from bot.features.requests import Command, Press, button, command
 from bot.features.status import callbacks, render
-from bot.features.telegram_io import keyboard, number_arg
-from bot.wording import refusal_text
-from scheduler.refusals import Refusal
+from bot.features.telegram_io import evidence_of, number_arg
+from scheduler.usecases import replies
 from scheduler.usecases import status_updates as updates
 from scheduler.vocabulary.control import Source, Status, status_named, status_of_button
 
@@ -44,7 +43,8 @@ async def _command(request: Command, status: Status | None, usage: str) -> None:
 
 
 async def _status_button(press: Press, *, clarifying: bool) -> None:
-    """An answer button under a reminder, or under the question about an unclear reply."""
+    """An answer button under a reminder or an interim request, or under the question
+    about an unclear reply."""
     query = press.query
     status = status_of_button(press.fields[1])
     if query.message is None or status is None:
@@ -55,7 +55,7 @@ async def _status_button(press: Press, *, clarifying: bool) -> None:
     if clarifying and isinstance(original, Message):
         # The question replied to the officer's own message: that text is what they said.
         text = original.text or original.caption or ""
-        evidence = _evidence(original)
+        evidence = evidence_of(original)
         message_id = original.message_id
     report = updates.Report(
         status=status,
@@ -65,15 +65,10 @@ async def _status_button(press: Press, *, clarifying: bool) -> None:
         message_id=message_id,
         evidence=evidence,
     )
-    answer = await updates.report_status(press.core, press.caller, report)
-    tr, result = press.tr(answer), answer.result
-    if isinstance(result, Refusal):
-        await query.answer(refusal_text(tr, result, plain=True)[:190], show_alert=True)
-        return
-    await query.answer(tr.plain("status.saved"))
-    rendered = render.confirmation(result, press.svc.plan, tr)
-    await press.context.bot.send_message(
-        query.message.chat.id, rendered.text, reply_markup=keyboard(rendered.buttons)
+    answer = await replies.answer_button(press.core, press.caller, report)
+    plan = press.svc.plan
+    await press.reply(
+        answer, lambda recorded, tr: render.confirmation(recorded, plan, tr), toast="status.saved"
     )
 
 
@@ -98,36 +93,6 @@ async def undo(press: Press) -> None:
         await press.query.edit_message_text(tr("undo.done"))
 
 
-@command
-async def reply_to_bot(request: Command) -> None:
-    """Free text, a document or a photo sent as a reply to one of the bot's messages."""
-    message = request.message
-    replied = message.reply_to_message
-    author = replied.from_user if replied is not None else None
-    if replied is None or author is None or author.id != request.context.bot.id:
-        # A reply to another person is conversation between people, not a report.
-        return
-    reply = updates.Reply(
-        text=message.text or message.caption or "",
-        replied_to=replied.message_id,
-        message_id=message.message_id,
-        evidence=_evidence(message),
-    )
-    answer = await updates.answer_reply(request.core, request.caller, reply)
-    tr, result = request.tr(answer), answer.result
-    if isinstance(result, Refusal):
-        await message.reply_text(refusal_text(tr, result))
-    elif isinstance(result, updates.Clarify):
-        question = render.question(result, tr)
-        # Quoting the officer's message keeps their words with the question, so the
-        # button pressed later can store them verbatim.
-        await message.reply_text(
-            question.text, reply_markup=keyboard(question.buttons), do_quote=True
-        )
-    else:
-        await request.send(render.confirmation(result, request.svc.plan, tr))
-
-
 def _pressed_label(query: CallbackQuery) -> str:
     message = query.message
     markup = message.reply_markup if isinstance(message, Message) else None
@@ -136,11 +101,3 @@ def _pressed_label(query: CallbackQuery) -> str:
             if pressed.callback_data == query.data:
                 return pressed.text
     return query.data or ""
-
-
-def _evidence(message: Message) -> updates.Evidence | None:
-    if message.document is not None:
-        return updates.Evidence("document", message.document.file_id, message.document.file_name)
-    if message.photo:
-        return updates.Evidence("photo", message.photo[-1].file_id, None)
-    return None

@@ -10,7 +10,7 @@ from bot.wording import agency_label, long_date, reported_label, status_label
 from scheduler.plan.model import Plan
 from scheduler.presentation import Button, Rendered
 from scheduler.usecases.status_updates import Clarify, Recorded
-from scheduler.vocabulary.control import STATUSES, Status
+from scheduler.vocabulary.control import STATUSES, ItemState, Status
 
 
 def confirmation(recorded: Recorded, plan: Plan, tr: Translator) -> Rendered:
@@ -25,8 +25,14 @@ def confirmation(recorded: Recorded, plan: Plan, tr: Translator) -> Rendered:
             kind=tr(f"kind.{point.kind}"),
         )
     ]
+    if recorded.state is ItemState.AWAITING_ACCEPTANCE:
+        departments = ", ".join(_controls(plan, point.task)) or "—"
+        key = "status.awaiting" if recorded.controllers else "status.awaiting_nobody"
+        lines.append(tr(key, departments=departments, chats=recorded.controllers))
     if recorded.closes_point:
         lines.append(tr("status.closes_point"))
+    if recorded.interim_request is not None:
+        lines.append(tr("interim.passed_on"))
     if recorded.co_executors:
         lines.append(tr("status.co_executors"))
         for co in recorded.co_executors:
@@ -35,6 +41,13 @@ def confirmation(recorded: Recorded, plan: Plan, tr: Translator) -> Rendered:
             )
     undo = Button(tr.plain("button.undo"), callbacks.UNDO.build(recorded.status_id))
     return Rendered("\n".join(lines), ((undo,),))
+
+
+def _controls(plan: Plan, task: int) -> list[str]:
+    try:
+        return list(plan.task(task).control)
+    except KeyError:
+        return []
 
 
 def question(clarify: Clarify, tr: Translator) -> Rendered:

@@ -1,0 +1,1 @@
+"""Deadline extensions in chat: /extend, the button under a reminder, the controller's answer."""

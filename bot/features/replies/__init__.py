@@ -1,0 +1,1 @@
+"""Replies to the bot's messages: a status, a prompt's answer, an interim report."""

@@ -1,0 +1,1 @@
+"""Acceptance in chat: a report of done shown to its controllers, accepted or returned."""
