@@ -105,8 +105,11 @@ class ItemDeadlinesRepository:
         )
         await self._session.flush()
 
-    async def current(self, control_points: Iterable[str]) -> dict[str, dict[str, dt.date]]:
-        """The latest moved date of each agency at each of the points that has one."""
+    async def current(
+        self, control_points: Iterable[str], *, cause: str | None = None
+    ) -> dict[str, dict[str, dt.date]]:
+        """The latest moved date of each agency at each of the points that has one; with
+        ``cause`` ("extension", "return"), the latest of those moved for that cause."""
         ids = sorted(set(control_points))
         found: dict[str, dict[str, dt.date]] = {}
         for start in range(0, len(ids), 500):
@@ -115,6 +118,8 @@ class ItemDeadlinesRepository:
                 .where(ItemDeadlineRow.control_point.in_(ids[start : start + 500]))
                 .group_by(ItemDeadlineRow.control_point, ItemDeadlineRow.agency)
             )
+            if cause is not None:
+                newest = newest.where(ItemDeadlineRow.cause == cause)
             rows = await self._session.execute(
                 select(
                     ItemDeadlineRow.control_point, ItemDeadlineRow.agency, ItemDeadlineRow.due

@@ -29,7 +29,7 @@ from scheduler.reports.digest import (
     scheduled_moment,
     week_key,
 )
-from scheduler.reports.discipline import Discipline, Period, discipline
+from scheduler.reports.discipline import Discipline, Period, PeriodName, discipline, named_period
 from scheduler.reports.items import Item, assess
 from scheduler.reports.summary import AgencySummary, overall, summarize
 from scheduler.storage.outbox_repo import NewMessage
@@ -48,7 +48,8 @@ class StatusReport:
     """The plan's items and their counts per agency, as of ``as_of`` (UTC).
 
     ``period`` is the span its discipline figures cover; ``returns`` and ``extensions`` count,
-    by agency and task, the reports returned and the extensions asked (and granted) in it.
+    by agency and task, the reports returned and the extensions asked (and granted) in it;
+    ``extended`` is the date the latest granted extension gave an item, by point and agency.
     """
 
     as_of: dt.datetime
@@ -62,6 +63,7 @@ class StatusReport:
     calendar: WorkingCalendar
     returns: Mapping[tuple[str, int], int] = field(default_factory=dict)
     extensions: Mapping[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
+    extended: Mapping[tuple[str, str], dt.date] = field(default_factory=dict)
 
     def scoped(self, tasks: Collection[int] | None) -> StatusReport:
         """The same report limited to ``tasks`` (None keeps the whole plan)."""
@@ -94,12 +96,20 @@ class StatusReport:
             self.calendar,
             returns=returns,
             extensions=extensions,
+            extended=self.extended,
         )
 
 
 def default_period(runtime: PlanRuntime, today: dt.date) -> Period:
     """The plan so far: from the day it took effect to today."""
-    return Period(in_force_from(runtime.plan), today)
+    return named_period(PeriodName.PLAN, today, in_force_from(runtime.plan))
+
+
+def period_of(runtime: PlanRuntime, today: dt.date, period: Period | PeriodName | None) -> Period:
+    """The days a report's discipline covers: as given, as named, or the plan so far."""
+    if isinstance(period, Period):
+        return period
+    return named_period(period or PeriodName.PLAN, today, in_force_from(runtime.plan))
 
 
 def build_report(
@@ -110,6 +120,7 @@ def build_report(
     period: Period | None = None,
     returns: Mapping[tuple[str, int], int] | None = None,
     extensions: Mapping[tuple[str, int], tuple[int, int]] | None = None,
+    extended: Mapping[tuple[str, str], dt.date] | None = None,
 ) -> StatusReport:
     """The report over every control point of the plan; None: nothing reported yet."""
     today = runtime.today(now)
@@ -128,14 +139,19 @@ def build_report(
         calendar=runtime.calendar,
         returns=returns or {},
         extensions=extensions or {},
+        extended=extended or {},
     )
 
 
 async def _report(
-    uow: UnitOfWork, runtime: PlanRuntime, now: dt.datetime, period: Period | None = None
+    uow: UnitOfWork,
+    runtime: PlanRuntime,
+    now: dt.datetime,
+    period: Period | PeriodName | None = None,
 ) -> StatusReport:
     progress = await progress_of(uow, runtime.points, runtime.control)
-    span = period or default_period(runtime, runtime.today(now))
+    span = period_of(runtime, runtime.today(now), period)
+    granted = await uow.item_deadlines.current(progress, cause="extension")
     start = dt.datetime.combine(span.start, dt.time(0), tzinfo=runtime.tz)
     end = dt.datetime.combine(span.end + dt.timedelta(days=1), dt.time(0), tzinfo=runtime.tz)
     return build_report(
@@ -145,14 +161,16 @@ async def _report(
         period=span,
         returns=await uow.reviews.returns(start, end),
         extensions=await uow.extensions.counts(start, end),
+        extended={(p, a): due for p, dues in granted.items() for a, due in dues.items()},
     )
 
 
 async def status_report(
-    core: Core, caller: Caller, *, action: str, period: Period | None = None
+    core: Core, caller: Caller, *, action: str, period: Period | PeriodName | None = None
 ) -> Answer[StatusReport | Refusal]:
     """The report for an administrator, or for a controller over the tasks they control;
-    anyone else is refused, and both are recorded."""
+    anyone else is refused, and both are recorded. Its discipline covers ``period``: the
+    days given, a period named as of today, or by default the plan so far."""
     async with core.visit(caller) as visit:
         tasks = await tasks_controlled(visit)
         if tasks is not None and not tasks:
