@@ -29,6 +29,7 @@ from bot.features.plan_changes import handlers as plan_changes
 from bot.features.reminders import callbacks as reminder_callbacks
 from bot.features.reminders import handlers as reminders
 from bot.features.replies import handlers as replies
+from bot.features.reports import callbacks as report_callbacks
 from bot.features.reports import handlers as reports
 from bot.features.requests import Callback, answer_stale
 from bot.features.reviews import callbacks as review_callbacks
@@ -124,6 +125,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         on_press(agenda_callbacks.PICK, agenda.picked),
         on_press(plan_change_callbacks.ACKNOWLEDGE, plan_changes.acknowledge),
         on_press(broadcast_callbacks.BROADCAST, broadcasts.broadcast_decision),
+        on_press(report_callbacks.PERIOD, reports.discipline_period),
         MessageHandler(filters.ChatType.PRIVATE & plan_files, plan_changes.upload_plan),
         MessageHandler(reply, replies.reply_to_bot),
         MessageHandler(filters.COMMAND, fallback.unknown_command),

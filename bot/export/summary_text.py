@@ -6,10 +6,9 @@ left out with a note saying how many.
 
 from __future__ import annotations
 
-import html
-from collections.abc import Sequence
-
+from bot.export.discipline_text import digest_line
 from bot.export.labels import as_of_text, item_status, share_text
+from bot.export.text_table import fitted
 from bot.i18n.catalog import Translator
 from bot.wording import long_date
 from scheduler.plan.model import Plan, event_readings
@@ -18,13 +17,9 @@ from scheduler.reports.summary import AgencySummary
 from scheduler.usecases.plan_reports import DigestView, StatusReport
 from scheduler.vocabulary.control import ItemState, summary_columns
 
-# The summary's columns: the total, one per item state, then the overdue and on-time figures.
-SUMMARY_COLUMNS = (
-    "total",
-    *summary_columns(),
-    "overdue",
-    "on_time",
-)
+# The summary's columns: the total, one per state column (states may share one: done and
+# accepted do), then the overdue and on-time figures.
+SUMMARY_COLUMNS = ("total", *summary_columns(), "overdue", "on_time")
 # Telegram's limit is 4096 characters; the margin covers the markup it strips.
 MESSAGE_LIMIT = 3900
 LIST_LIMIT = 15
@@ -49,34 +44,10 @@ def summary_cells(report: StatusReport, tr: Translator) -> tuple[list[str], list
     return headers, rows
 
 
-def _aligned(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-
-    def line(cells: Sequence[str]) -> str:
-        first = cells[0].ljust(widths[0])
-        rest = (c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))
-        return " ".join([first, *rest]).rstrip()
-
-    return [line(headers), *(line(r) for r in rows)]
-
-
-def _pre(lines: Sequence[str]) -> str:
-    return "<pre>" + html.escape("\n".join(lines), quote=False) + "</pre>"
-
-
 def _table(report: StatusReport, tr: Translator, room: int) -> str:
     """The aligned table, dropping agency rows from the end until it fits in ``room``."""
     headers, rows = summary_cells(report, tr)
-    agencies, total = rows[:-1], rows[-1]
-    keep = len(agencies)
-    while True:
-        shown = [*agencies[:keep], total]
-        text = _pre(_aligned(headers, shown))
-        if keep < len(agencies):
-            text += "\n" + tr("report.rows_left_out", count=len(agencies) - keep)
-        if len(text) <= room or keep == 0:
-            return text
-        keep -= 1
+    return fitted(headers, rows[:-1], rows[-1], tr, room)
 
 
 def summary_message(report: StatusReport, plan: Plan, tr: Translator) -> str:
@@ -118,7 +89,8 @@ def _agency_state(item: Item, tr: Translator) -> str:
 
 
 def digest_text(view: DigestView, plan: Plan, tr: Translator) -> str:
-    """The week's digest: the counts, what is overdue, and what falls due in the next days."""
+    """The week's digest: the counts, each agency's on-time share, what is overdue, and what
+    falls due in the next days."""
     report, lang = view.report, tr.language
     parts = [
         tr(
@@ -161,6 +133,7 @@ def digest_text(view: DigestView, plan: Plan, tr: Translator) -> str:
         body = [*parts, ""]
         if report.items:
             body.append(_table(report, tr, MESSAGE_LIMIT // 2))
+            body += ["", digest_line(report, tr)]
         body += ["", tr("digest.overdue_heading", count=len(overdue))]
         body += _bounded(overdue_lines, tr, limit) or [tr("digest.overdue_none")]
         body += ["", tr("digest.upcoming_heading")]

@@ -1,4 +1,5 @@
-"""The information report as an Excel workbook: the rows, and a sheet of counts per agency."""
+"""The information report as an Excel workbook: the rows, a sheet of counts per agency, and
+a sheet of each agency's executive discipline over the report's period."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
+from bot.export.discipline_text import period_text, sheet_cells
 from bot.export.labels import local_naive
 from bot.export.rows import COLUMNS, report_table
 from bot.export.summary_text import SUMMARY_COLUMNS, summary_cells
@@ -37,12 +39,27 @@ DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 SHEET_TITLE_LIMIT = 31
 
 
-def _header(sheet: object, count: int) -> None:
+def _header(sheet: object, count: int, row: int = 1) -> None:
     for column in range(1, count + 1):
-        cell = sheet.cell(row=1, column=column)  # type: ignore[attr-defined]
+        cell = sheet.cell(row=row, column=column)  # type: ignore[attr-defined]
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"  # type: ignore[attr-defined]
+    sheet.freeze_panes = f"A{row + 1}"  # type: ignore[attr-defined]
+
+
+def _discipline_sheet(book: Workbook, report: StatusReport, tr: Translator) -> None:
+    """The heading with the period in A1, the headers in row 2, one row per agency, the total."""
+    sheet = book.create_sheet(tr.plain("discipline.sheet")[:SHEET_TITLE_LIMIT])
+    sheet.append([tr.plain("discipline.heading", period=period_text(report.period, tr))])
+    sheet["A1"].font = Font(bold=True)
+    headers, rows = sheet_cells(report, tr)
+    sheet.append(headers)
+    for cells in rows:
+        sheet.append(cells)
+    _header(sheet, len(headers), row=2)
+    sheet.column_dimensions["A"].width = 12
+    for index in range(2, len(headers) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 13
 
 
 def workbook_bytes(report: StatusReport, plan: Plan, tr: Translator) -> bytes:
@@ -74,6 +91,7 @@ def workbook_bytes(report: StatusReport, plan: Plan, tr: Translator) -> bytes:
     counts.column_dimensions["A"].width = 12
     for index in range(2, len(SUMMARY_COLUMNS) + 2):
         counts.column_dimensions[get_column_letter(index)].width = 12
+    _discipline_sheet(book, report, tr)
 
     book.properties.title = tr.plain("report.file_title", as_of=report.today.isoformat())
     book.properties.creator = "Eskertu"
