@@ -62,21 +62,24 @@ async def running_bot(
     # their own.
     limiter = limiter or RateLimiter(Limits(chat_interval=0.0, group=10_000))
     app = build_application(config, plan=load_plan(config.plan_path), clock=clock, limiter=limiter)
-    async with app:
-        assert app.post_init is not None
-        await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=1)
-        try:
-            yield RunningBot(app, server, clock)
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            assert app.post_stop is not None
-            await app.post_stop(app)
-    assert app.post_shutdown is not None
-    await app.post_shutdown(app)
+    try:
+        async with app:
+            assert app.post_init is not None
+            await app.post_init(app)
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(poll_interval=0, timeout=1)
+            try:
+                yield RunningBot(app, server, clock)
+            finally:
+                await app.updater.stop()
+                await app.stop()
+                assert app.post_stop is not None
+                await app.post_stop(app)
+    finally:
+        # A failed story still closes its database, so the next test starts clean.
+        assert app.post_shutdown is not None
+        await app.post_shutdown(app)
 
 
 async def delivered(bot: RunningBot, within: float = 10.0) -> None:

@@ -12,6 +12,7 @@ from scheduler.progress import DEFAULT_CONTROL, ControlPolicy
 from scheduler.reminders.policy import ReminderPolicy
 from scheduler.storage.status_repo import NewStatus
 from scheduler.storage.unit_of_work import Database
+from scheduler.vocabulary.control import Decision
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN_PATH = ROOT / "data" / "plan.json"
@@ -85,3 +86,12 @@ async def seed(db: Database) -> None:
     await add(db, "T05-deadline-2016-03-01", "ЖАО", "postponed", at(2016, 2, 25))
     # МСМ reported task 7's December report done early: done, but not due yet.
     await add(db, "T07-report-2016-12-20", "МСМ", "done", at(2016, 7, 10))
+
+
+async def accept(db: Database, point: str, agency: str, when: dt.datetime, by: int = 1) -> None:
+    """The controller ``by`` accepts the agency's latest report at ``point``."""
+    async with db.unit_of_work() as uow:
+        entry = (await uow.statuses.latest([point]))[point][agency]
+        await uow.reviews.decide(
+            entry.id, Decision.ACCEPT, comment="", new_date=None, by=by, chat_id=by, now=when
+        )

@@ -17,6 +17,7 @@ from bot.settings import load_settings
 from bot.wording import long_date
 from scheduler.clock import FakeClock
 from scheduler.plan.control_points import in_force_from
+from scheduler.progress import ControlPolicy
 from scheduler.reports.discipline import Period
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
@@ -61,7 +62,9 @@ def _expected(database: Path, period: Period) -> dict[str, list[str]]:
     async def go() -> dict[str, list[str]]:
         db = Database(create_engine(f"sqlite+aiosqlite:///{database}"))
         try:
-            report = await current_report(db, FakeClock(AS_OF), runtime(acceptance=False), period)
+            report = await current_report(
+                db, FakeClock(AS_OF), runtime(ControlPolicy(acceptance=False)), period
+            )
         finally:
             await db.close()
         return {

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock
 from scheduler.plan.control_points import in_force_from
+from scheduler.progress import ControlPolicy
 from scheduler.reports.discipline import Discipline, Period
 from scheduler.storage.tables import AuditRow
 from scheduler.storage.unit_of_work import Database
@@ -49,7 +50,9 @@ def _rows(text: str) -> dict[str, list[str]]:
 
 async def _expected(db: Database, period: Period, decimal: str) -> dict[str, list[str]]:
     """The rows the core's figures give, laid out as the table lays them out."""
-    report = await current_report(db, FakeClock(AS_OF), runtime(acceptance=False), period)
+    report = await current_report(
+        db, FakeClock(AS_OF), runtime(ControlPolicy(acceptance=False)), period
+    )
 
     def row(f: Discipline) -> list[str]:
         share = "—" if f.share is None else f"{f.share}%"

@@ -29,7 +29,7 @@ from scheduler.usecases.plan_reports import (
     calendar_points,
     current_report,
 )
-from tests.reports.support import ALMATY, AS_OF, DONE_TEXT, runtime, seed
+from tests.reports.support import ALMATY, AS_OF, DONE_TEXT, accept, runtime, seed
 
 CATALOG = load_catalog()
 KK = CATALOG.for_language("kk")
@@ -37,8 +37,11 @@ RU = CATALOG.for_language("ru")
 
 
 async def _report(db: Database) -> tuple[PlanRuntime, StatusReport]:
+    """The crafted statuses, with the reports of tasks 6 and 9 accepted and the rest waiting."""
     rt = runtime()
     await seed(db)
+    for point in ("T06-deadline-2016-06-30", "T09-deadline-2016-06-30"):
+        await accept(db, point, "МСМ", AS_OF)
     return rt, await current_report(db, FakeClock(AS_OF), rt)
 
 
@@ -61,14 +64,16 @@ async def test_workbook(db: Database) -> None:
     assert six[1] == rt.plan.task(6).text
     assert six[col["Түсініктеме"]] == DONE_TEXT
     assert six[col["Растайтын құжат"]] == "хаттама.pdf"
-    assert six[col["Мәртебесі"]] == "орындалды"
+    assert six[col["Мәртебесі"]] == "бақылаудан алынды"
     assert six[col["Мәртебе күні"]] == dt.datetime(2016, 6, 30, 18, 0)
     # A point moved off a weekend shows its date in the plan.
     moved = next(r for r in rows if r[0] == 6 and r[col["Мерзімі"]] == dt.datetime(2016, 7, 8))
     assert moved[col["Жоспардағы күні"]] == dt.datetime(2016, 7, 10)
     # The closure by the lead is named on the co-executor's row.
     zhao = next(r for r in rows if r[0] == 9 and r[2] == "ЖАО" and r[4] == "орындау мерзімі")
-    assert zhao[col["Мәртебесі"]] == "орындалды (МСМ хабарлауы бойынша)"
+    assert zhao[col["Мәртебесі"]] == "бақылаудан алынды (МСМ хабарлауы бойынша)"
+    four = next(r for r in rows if r[0] == 4 and r[4] == "орындау мерзімі")
+    assert four[col["Мәртебесі"]] == "қабылдауды күтуде"
     summary = book.worksheets[1]
     assert summary["A1"].value == "Орган" and summary.freeze_panes == "A2"
 
@@ -174,4 +179,5 @@ async def test_summary_message_fits_and_aligns(db: Database) -> None:
         assert len({len(line) for line in table}) == 1
     msm = next(line for line in table if line.startswith("МСМ "))
     total = sum(1 for p in rt.points if "МСМ" in p.agencies)
-    assert msm.split()[1:6] == [str(total), "4", "1", "1", "0"]
+    # Total, done or accepted, awaiting acceptance, returned, in progress.
+    assert msm.split()[1:6] == [str(total), "2", "2", "0", "1"]

@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from scheduler.clock import FakeClock
 from scheduler.plan_runtime import PlanRuntime
+from scheduler.progress import ControlPolicy
 from scheduler.refusals import Refusal, Why
 from scheduler.storage.tables import AuditRow
 from scheduler.storage.unit_of_work import Database
 from scheduler.usecases.plan_reports import StatusReport, status_report
-from scheduler.vocabulary.control import ItemState
+from scheduler.vocabulary.control import Decision, ItemState
 from tests.reports.support import AS_OF, runtime, seed
 from tests.usecases.support import core_for, person
 
@@ -32,8 +33,12 @@ async def _report(db: Database, rt: PlanRuntime) -> StatusReport:
     return answer.result
 
 
+# The crafted statuses predate acceptance: a done closes, as with ACCEPTANCE=off.
+DONE_CLOSES = ControlPolicy(acceptance=False)
+
+
 async def test_counts_per_agency(db: Database) -> None:
-    rt = runtime()
+    rt = runtime(DONE_CLOSES)
     await seed(db)
     report = await _report(db, rt)
     by_agency = {s.agency: s for s in report.agencies}
@@ -44,10 +49,10 @@ async def test_counts_per_agency(db: Database) -> None:
     msm = by_agency["МСМ"]
     assert msm.total == total
     assert dict(msm.counts) == {
+        **dict.fromkeys(ItemState, 0),
         ItemState.DONE: 4,
         ItemState.IN_PROGRESS: 1,
         ItemState.PROBLEM: 1,
-        ItemState.POSTPONED: 0,
         ItemState.NOT_STARTED: total - 6,
     }
     assert msm.due == past
@@ -84,8 +89,32 @@ async def test_counts_per_agency(db: Database) -> None:
     assert report.totals.counts[ItemState.DONE] == 4 + 1 + 1
 
 
-async def test_items_keep_the_deciding_status(db: Database) -> None:
+async def test_with_acceptance_a_done_waits_until_its_controller_accepts_it(
+    db: Database,
+) -> None:
     rt = runtime()
+    await seed(db)
+    msm = {s.agency: s for s in (await _report(db, rt)).agencies}["МСМ"]
+    assert msm.counts[ItemState.AWAITING_ACCEPTANCE] == 4 and msm.counts[ItemState.DONE] == 0
+    assert msm.in_column("done") == 0 and msm.in_column("awaiting") == 4
+    async with db.unit_of_work() as uow:
+        latest = await uow.statuses.latest(["T06-deadline-2016-06-30"])
+        six = latest["T06-deadline-2016-06-30"]["МСМ"].id
+        await uow.reviews.decide(
+            six, Decision.ACCEPT, comment="", new_date=None, by=1, chat_id=1, now=AS_OF
+        )
+    report = await _report(db, rt)
+    msm = {s.agency: s for s in report.agencies}["МСМ"]
+    assert msm.counts[ItemState.ACCEPTED] == 1 and msm.counts[ItemState.AWAITING_ACCEPTANCE] == 3
+    assert msm.in_column("done") == 1
+    # The co-executors of task 9 follow their lead: they wait with it.
+    items = {(i.point.id, i.agency): i for i in report.items}
+    assert items["T09-deadline-2016-06-30", "ЖАО"].state is ItemState.AWAITING_ACCEPTANCE
+    assert items["T09-deadline-2016-06-30", "БҒМ"].state is ItemState.AWAITING_ACCEPTANCE
+
+
+async def test_items_keep_the_deciding_status(db: Database) -> None:
+    rt = runtime(DONE_CLOSES)
     await seed(db)
     report = await _report(db, rt)
     items = {(i.point.id, i.agency): i for i in report.items}
@@ -104,7 +133,7 @@ async def test_a_non_administrator_is_refused_and_recorded(db: Database) -> None
     rt = runtime()
     core = core_for(db, FakeClock(AS_OF), rt, admins=(1,))
     answer = await status_report(core, person(42), action="report.xlsx")
-    assert isinstance(answer.result, Refusal) and answer.result.why is Why.NOT_ADMIN
+    assert isinstance(answer.result, Refusal) and answer.result.why is Why.NOT_OVERSEER
     async with db.unit_of_work() as uow:
         rows = (await uow.session.scalars(select(AuditRow))).all()
     assert [(r.user_id, r.action, r.allowed) for r in rows] == [(42, "report.xlsx", False)]
