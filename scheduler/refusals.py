@@ -33,6 +33,8 @@ class Why(enum.StrEnum):
     EVENT_NOT_ENTITLED = "event_not_entitled"
     BAD_DATE = "bad_date"
     INVALID_EVENT = "invalid_event"
+    NO_SUCH_VERSION = "no_such_version"
+    NOT_NOTIFIED = "not_notified"
 
 
 def _frozen(values: Mapping[str, object] | None = None) -> Mapping[str, object]:

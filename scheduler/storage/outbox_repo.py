@@ -286,6 +286,23 @@ class OutboxRepository:
             .limit(1)
         )
 
+    async def was_sent(self, chat_id: int, control_point: str, kind: MessageKind) -> bool:
+        """Whether a message of ``kind`` for ``control_point`` went, or is going, to the chat.
+
+        A row still "sending" counts: Telegram may have shown it before the worker recorded it.
+        """
+        found = await self._session.scalar(
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.chat_id == chat_id,
+                OutboxRow.control_point == control_point,
+                OutboxRow.kind == kind,
+                OutboxRow.state.in_([OutboxState.SENT, OutboxState.SENDING]),
+            )
+            .limit(1)
+        )
+        return found is not None
+
     async def chats_of(self, control_point: str) -> list[int]:
         rows = await self._session.scalars(
             select(OutboxRow.chat_id).where(OutboxRow.control_point == control_point).distinct()

@@ -28,7 +28,7 @@ from scheduler.plan.table_files import MAX_FILE_BYTES, format_of
 from scheduler.plan.table_problems import TableImportError, TableProblem
 from scheduler.plan.validation import PlanError, parse_plan
 from scheduler.plan_runtime import PlanHolder, PlanRuntime, RuntimeFactory
-from scheduler.refusals import Refusal
+from scheduler.refusals import Refusal, Why
 from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.unit_of_work import Database, UnitOfWork
 from scheduler.usecases.core import Answer, Core, Visit
@@ -37,6 +37,14 @@ from scheduler.vocabulary.subscriptions import Follow
 
 # A plan file is small: the 2015–2016 plan is about 60 KB; far more is surely a mistake.
 MAX_PLAN_BYTES = 2 * 1024 * 1024
+
+
+# The outbox's control point of the notices of a version: "plan:<version>".
+NOTICE_PREFIX = "plan:"
+
+
+def notice_point(version: int) -> str:
+    return f"{NOTICE_PREFIX}{version}"
 
 
 def file_hash(text: str) -> str:
@@ -138,7 +146,7 @@ async def _notify(
     messages = [
         NewMessage(
             chat_id=chat_id,
-            control_point=f"plan:{version}",
+            control_point=notice_point(version),
             slot="change",
             kind=MessageKind.PLAN_CHANGE,
             due_at=now,
@@ -153,13 +161,28 @@ async def _notify(
     return len(messages)
 
 
-async def acknowledge_change(core: Core, caller: Caller, *, version: int) -> Answer[bool]:
-    """Record that someone in the chat read the change; False when they had already."""
+async def acknowledge_change(core: Core, caller: Caller, *, version: int) -> Answer[bool | Refusal]:
+    """Record that the chat read the change; False when it had already.
+
+    Only a chat that was sent the notice of ``version`` may acknowledge it: a button's data
+    can be forged, and an acknowledgement from elsewhere would count a chat never told.
+    """
     async with core.visit(caller) as visit:
-        fresh = await visit.uow.plan_versions.acknowledge(
-            version, caller.chat_id or 0, caller.user_id or 0, visit.now
-        )
-        return visit.answer(fresh)
+        uow, chat, user = visit.uow, caller.chat_id, caller.user_id
+        refusal = None
+        if not await uow.plan_versions.exists(version):
+            refusal = Refusal.of(Why.NO_SUCH_VERSION, version=version)
+        elif (
+            chat is None
+            or user is None
+            or not await uow.outbox.was_sent(chat, notice_point(version), MessageKind.PLAN_CHANGE)
+        ):
+            refusal = Refusal.of(Why.NOT_NOTIFIED, version=version)
+        if refusal is not None:
+            await visit.record("plan.ack", {"version": version}, allowed=False)
+            return visit.answer(refusal)
+        assert chat is not None and user is not None
+        return visit.answer(await uow.plan_versions.acknowledge(version, chat, user, visit.now))
 
 
 @dataclass(frozen=True)
@@ -179,7 +202,7 @@ async def change_acknowledgements(core: Core, caller: Caller) -> Answer[ChangeAc
         if point is None:
             return visit.answer(ChangeAcks(None, (), ()))
         chats = await uow.outbox.chats_of(point)
-        number = int(point.split(":", 1)[1])
+        number = int(point.removeprefix(NOTICE_PREFIX))
         acks = await uow.plan_versions.acknowledgements(number)
         return visit.answer(ChangeAcks(number, tuple(chats), tuple(acks)))
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from scheduler.clock import FakeClock
 from scheduler.participants import Caller, ChatInfo, LanguagePrefs, UserInfo
@@ -119,3 +120,65 @@ async def test_a_failed_unit_of_work_leaves_nothing(db: Database) -> None:
     async with db.unit_of_work() as uow:
         assert await uow.session.get(UserRow, 5) is None
         assert await uow.session.get(ChatRow, 5) is None
+
+
+async def test_acknowledgements_keep_to_versions_and_chats_that_were_told(
+    database_url: str,
+) -> None:
+    """The migration that fences the acknowledgements keeps only the ones a notice explains.
+
+    Before it, any press of ``ack:N`` was stored: for versions that never existed, from
+    chats never told, and once per person. Afterwards one per told chat remains, and the
+    database itself refuses an acknowledgement of a version it does not hold.
+    """
+    database = Database(create_engine(database_url))
+    at = dt.datetime(2016, 6, 1, 4, 0, tzinfo=dt.UTC)
+    try:
+        await upgrade(database.engine, "0004")
+        async with database.engine.begin() as conn:
+            for version in (1, 2):
+                await conn.execute(
+                    text(
+                        "INSERT INTO plan_versions (id, created_at, source, document, summary) "
+                        "VALUES (:id, :at, 'edit', '{}', '')"
+                    ),
+                    {"id": version, "at": at},
+                )
+            await conn.execute(
+                text(
+                    "INSERT INTO outbox (chat_id, control_point, slot, kind, payload, due_at, "
+                    "state, attempts, next_attempt_at, created_at) VALUES (:chat, 'plan:2', "
+                    "'change', 'plan_change', '{}', :at, 'sent', 1, :at, :at)"
+                ),
+                {"chat": -700, "at": at},
+            )
+            acks = [(2, -700, 11), (2, -700, 12), (2, 501, 501), (1, -700, 11), (999, 502, 502)]
+            for version, chat, user in acks:
+                await conn.execute(
+                    text(
+                        "INSERT INTO plan_change_acks (version_id, chat_id, user_id, at) "
+                        "VALUES (:v, :c, :u, :at)"
+                    ),
+                    {"v": version, "c": chat, "u": user, "at": at},
+                )
+        await upgrade(database.engine)
+        async with database.engine.connect() as conn:
+            kept = (
+                await conn.execute(
+                    text("SELECT version_id, chat_id, user_id FROM plan_change_acks")
+                )
+            ).all()
+        assert [tuple(row) for row in kept] == [(2, -700, 11)]
+        for version, chat in ((999, -700), (2, -700)):
+            with pytest.raises(IntegrityError):
+                async with database.engine.begin() as conn:
+                    await conn.execute(
+                        text(
+                            "INSERT INTO plan_change_acks (version_id, chat_id, user_id, at) "
+                            "VALUES (:v, :c, 13, :at)"
+                        ),
+                        {"v": version, "c": chat, "at": at},
+                    )
+    finally:
+        await database.close()
+

@@ -85,5 +85,5 @@ async def acknowledge(press: Press) -> None:
     if isinstance(fresh, Refusal):
         await press.refuse(answer, fresh)
         return
-    key = "change.acknowledged" if fresh else "change.already_acknowledged"
+    key = "change.acknowledged" if fresh else "change.acknowledged_in_chat"
     await press.query.answer(press.tr(answer).plain(key))
