@@ -51,7 +51,9 @@ Users, chats and injected updates (each returns the queued update dict)
     ``send_text(user, text, chat=None, reply_to=None)``, ``send_command(user, "/start x",
     chat=None)``, ``press_button(user, message, callback_data, *, check=True)``,
     ``send_document(user, file_name, content, mime_type=..., reply_to=None, caption=None,
-    *, chat=None)``, ``send_photo(user, content, reply_to=None, caption=None, *, chat=None)``,
+    *, chat=None, file_size="actual")`` (``file_size`` another number, or None to leave
+    the field out of the update and of getFile's answer), ``send_photo(user, content,
+    reply_to=None, caption=None, *, chat=None)``,
     ``send_raw_update(update, *, keep_id=False)``, ``pending_updates()``.
     ``post_update_to(update, url=None, secret_token=None) -> int`` (and the async
     ``apost_update_to``) POSTs an update to a webhook with Telegram's secret header.
@@ -65,6 +67,8 @@ Recording
     ``answered_callback(query_id) -> dict | None``, ``revision`` (grows with every message
     stored, edited or deleted), ``commands(scope=None,
     language_code="")``, ``webhook_info()``, ``file(file_id) -> StoredFile | None``,
+    ``file_reads() -> list[FileRead]`` (each download: the bytes sent before it ended; a
+    file goes out in 64 KiB chunks, so a client that stops reading shows as incomplete),
     ``violations(*, attempts=False) -> Violations`` (see ``sandbox.botapi.limits``).
 
 Faults (each returns the ``FaultRule``; ``faults.remove(rule)`` / ``faults.clear()``)
@@ -84,7 +88,7 @@ Waiting (from any thread or event loop)
 from sandbox.botapi.errors import ApiError
 from sandbox.botapi.faults import FaultPlan, FaultRule
 from sandbox.botapi.limits import Violations, count_violations
-from sandbox.botapi.model import Call, ChatInfo, StoredFile, UserInfo
+from sandbox.botapi.model import Call, ChatInfo, FileRead, StoredFile, UserInfo
 from sandbox.botapi.params import UploadedFile
 from sandbox.botapi.server import DEFAULT_TOKEN, BotApiServer
 
@@ -96,6 +100,7 @@ __all__ = [
     "ChatInfo",
     "FaultPlan",
     "FaultRule",
+    "FileRead",
     "StoredFile",
     "UploadedFile",
     "UserInfo",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
@@ -26,7 +26,7 @@ from sandbox.botapi.faults import (
 )
 from sandbox.botapi.limits import SEND_METHODS, Violations, count_violations
 from sandbox.botapi.methods_bot import commands_key
-from sandbox.botapi.model import GROUP, Call, ChatInfo, StoredFile, UserInfo
+from sandbox.botapi.model import GROUP, Call, ChatInfo, FileRead, StoredFile, UserInfo
 from sandbox.botapi.state import BotState
 
 UserLike = UserInfo | int
@@ -183,8 +183,13 @@ class Controls:
         caption: str | None = None,
         *,
         chat: ChatLike | None = None,
+        file_size: int | Literal["actual"] | None = "actual",
     ) -> dict[str, Any]:
-        """A document from ``user``; the bot can fetch it with getFile and download it."""
+        """A document from ``user``; the bot can fetch it with getFile and download it.
+
+        ``file_size`` is what the update and getFile say the size is: the true one by
+        default, another number, or None to leave the field out, as Telegram may.
+        """
         chat_id = _id(chat) if chat is not None else None
         return injection.file_message(
             self.state,
@@ -196,6 +201,7 @@ class Controls:
             chat_id,
             reply_to,
             caption,
+            file_size,
         )
 
     def send_photo(
@@ -350,6 +356,11 @@ class Controls:
     def file(self, file_id: str) -> StoredFile | None:
         with self.state.lock:
             return self.state.files.get(file_id)
+
+    def file_reads(self) -> list[FileRead]:
+        """Every download of a file so far: how many bytes went out before it ended."""
+        with self.state.lock:
+            return list(self.state.file_reads)
 
     def violations(self, *, attempts: bool = False) -> Violations:
         """Breaches of the sending limits among successful sends (all attempts if asked)."""

@@ -181,4 +181,3 @@ async def test_acknowledgements_keep_to_versions_and_chats_that_were_told(
                     )
     finally:
         await database.close()
-
