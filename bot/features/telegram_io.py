@@ -19,17 +19,18 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import BaseHandler, ContextTypes
 
-from bot.convert import chat_info, user_info
+from bot.convert import TELEGRAM_ID_LIMIT, chat_info, foreign_ids, log_dropped, user_info
 from scheduler.participants import Caller
 from scheduler.presentation import Button
 from scheduler.uploads import TooLarge, read_bounded
 
-# The database keeps its own row ids in 32 bits and Telegram's ids in 64: a longer number
-# names nothing there, and passing it on would fail in the database instead of answering.
+# The database keeps its own row ids in 32 bits, and Telegram's ids have at most 52: a
+# longer number names nothing, and passing it on would fail in the database instead of
+# answering.
 ROW_ID_MAX = 2**31 - 1
-TELEGRAM_ID_MAX = 2**63 - 1
+TELEGRAM_ID_MAX = TELEGRAM_ID_LIMIT - 1
 # A document's download may take a while, but not forever.
 DOWNLOAD_TIMEOUT = 60.0
 
@@ -37,6 +38,23 @@ DOWNLOAD_TIMEOUT = 60.0
 def caller_of(update: Update, *, returning: bool = False) -> Caller:
     """Who sent ``update`` and where, as the core describes them."""
     return Caller(user_info(update.effective_user), chat_info(update.effective_chat), returning)
+
+
+class ForeignIds(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
+    """Takes the updates that name an id Telegram never gives, and drops them with a log line.
+
+    First in the handler list, so that no handler turns such an id into a caller.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(self._drop)
+
+    def check_update(self, update: object) -> bool:
+        return isinstance(update, Update) and bool(foreign_ids(update.to_dict()))
+
+    @staticmethod
+    async def _drop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log_dropped(update.update_id, foreign_ids(update.to_dict()))
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import BigInteger, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from scheduler.clock import FakeClock
@@ -181,3 +181,33 @@ async def test_acknowledgements_keep_to_versions_and_chats_that_were_told(
                     )
     finally:
         await database.close()
+
+
+# Columns that hold an id Telegram gives (a user, a chat, a message, an update).
+TELEGRAM_ID_COLUMNS = {
+    ("users", "id"),
+    ("chats", "id"),
+    ("processed_updates", "update_id"),
+}
+TELEGRAM_ID_NAMES = {"user_id", "chat_id", "message_id", "created_by", "promoted_by"}
+
+
+async def test_every_telegram_id_column_is_64_bits_wide(db: Database) -> None:
+    expected = set(TELEGRAM_ID_COLUMNS)
+    for table in Base.metadata.sorted_tables:
+        expected |= {(table.name, c.name) for c in table.columns if c.name in TELEGRAM_ID_NAMES}
+    async with db.engine.connect() as conn:
+        found = await conn.run_sync(
+            lambda c: {
+                (table, col["name"]): col["type"]
+                for table in inspect(c).get_table_names()
+                for col in inspect(c).get_columns(table)
+            }
+        )
+    narrow = {
+        key: str(found[key]) for key in sorted(expected) if not isinstance(found[key], BigInteger)
+    }
+    assert narrow == {}
+    models = {(t.name, c.name): c.type for t in Base.metadata.sorted_tables for c in t.columns}
+    assert all(isinstance(models[key], BigInteger) for key in expected)
+    assert len(expected) >= 20
