@@ -30,6 +30,7 @@ from bot.cli import calendar as calendar_cli
 from bot.cli import demo as demo_cli
 from bot.cli import plan as plan_cli
 from bot.cli import report as report_cli
+from bot.delivery.answers import AnswerKeepingRequest
 from bot.delivery.renderer import OutboxRenderer
 from bot.delivery.telegram_sender import TelegramSender
 from bot.errors import on_error
@@ -121,6 +122,9 @@ def build_application(
         .token(token)
         .base_url(settings.telegram_api_url)
         .base_file_url(file_base_url(settings.telegram_api_url))
+        # PTB's default request for the bot's calls, keeping each answer so that a send
+        # Telegram accepted is known as sent even when its answer cannot be read.
+        .request(AnswerKeepingRequest(connection_pool_size=256))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         # Each update runs its own use case in its own transaction, so several may run at once.
         .concurrent_updates(8)

@@ -3,11 +3,16 @@
 The worker in ``scheduler.delivery`` decides what each outcome means; this adapter only
 translates. Error texts are kept for the outbox's ``last_error``, with anything shaped like a
 bot token removed, since PTB's messages can quote request URLs.
+
+A send the Bot API accepted is Sent, even when its answer cannot be read: the bot's request
+(``bot.delivery.answers.AnswerKeepingRequest``) keeps the answer, and what can be read of it
+is recorded. Without that request such a send is a transient failure, as PTB reports it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import warnings
 
@@ -24,6 +29,7 @@ from telegram.error import (
 from telegram.error import RetryAfter as PtbRetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.delivery.answers import accepted, forget_answer
 from scheduler.delivery.outcomes import (
     Blocked,
     Migrated,
@@ -34,6 +40,8 @@ from scheduler.delivery.outcomes import (
     Transient,
 )
 from scheduler.presentation import Rendered
+
+log = logging.getLogger(__name__)
 
 TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
 TOKEN_MASK = "<token>"
@@ -81,6 +89,7 @@ class TelegramSender:
         self._bot = bot
 
     async def send(self, chat_id: int, message: Rendered) -> Outcome:
+        forget_answer()
         try:
             sent = await self._bot.send_message(
                 chat_id=chat_id,
@@ -89,19 +98,37 @@ class TelegramSender:
                 reply_markup=_markup(message),
                 link_preview_options=NO_PREVIEW,
             )
-        except PtbRetryAfter as error:
+        except Exception as error:
+            taken = accepted()
+            if taken is None:
+                return _failure(error)
+            log.warning(
+                "Telegram accepted the message to chat %s but its answer could not be read "
+                "(%s); it is recorded as sent%s",
+                chat_id,
+                scrub(f"{type(error).__name__}: {error}"),
+                "" if taken.message_id is None else f" as message {taken.message_id}",
+            )
+            return Sent(taken.message_id)
+        return Sent(sent.message_id)
+
+
+def _failure(error: Exception) -> Outcome:
+    """The outcome of a send PTB raised for, Telegram not having accepted it."""
+    match error:
+        case PtbRetryAfter():
             return RetryAfter(retry_after_seconds(error))
-        except ChatMigrated as error:
+        case ChatMigrated():
             return Migrated(int(error.new_chat_id))
-        except Forbidden as error:
+        case Forbidden():
             return Blocked(_describe(error))
-        # BadRequest is a NetworkError in PTB, so it must be caught before it.
-        except BadRequest as error:
+        # BadRequest is a NetworkError in PTB, so it must come before it.
+        case BadRequest():
             return Rejected(_describe(error))
-        except (TimedOut, NetworkError) as error:
+        case TimedOut() | NetworkError():
             return Transient(_describe(error))
-        except TelegramError as error:
+        case TelegramError():
             # InvalidToken, Conflict and the like: a setup problem that may be fixed, so the
             # message waits with backoff instead of being dropped.
             return Transient(_describe(error))
-        return Sent(sent.message_id)
+    raise error

@@ -75,9 +75,11 @@ Faults (each returns the ``FaultRule``; ``faults.remove(rule)`` / ``faults.clear
     ``fail_retry_after(retry_after=1, ...)`` 429, ``fail_blocked(chat_id, ...)`` and
     ``fail_kicked(chat_id, ...)`` 403, ``fail_server_error(status=502, ...)``,
     ``fail_with(status, description, ...)``, ``fail_timeout(delay, *, drop=False,
-    takes_effect=True, ...)``, ``add_latency(seconds, ...)``; all take ``method=`` (a name
-    or several), ``chat_id=``, ``times=`` and ``duration=`` (seconds). ``rate_limit = True``
-    makes the server answer 429 itself to sends breaking the limits in ``limits``.
+    takes_effect=True, ...)``, ``fail_unreadable(shape="truncated", ...)`` (carried out,
+    answered 200 with a body that cannot be read), ``add_latency(seconds, ...)``; all take
+    ``method=`` (a name or several), ``chat_id=``, ``times=`` and ``duration=`` (seconds).
+    ``rate_limit = True`` makes the server answer 429 itself to sends breaking the limits
+    in ``limits``.
 
 Waiting (from any thread or event loop)
     ``await wait_for_call(method, predicate=None, timeout=5.0, since=None) -> Call``,

@@ -20,6 +20,7 @@ from sandbox.botapi.faults import (
     RETRY_AFTER,
     SERVER_ERROR,
     TIMEOUT,
+    UNREADABLE,
     FaultPlan,
     FaultRule,
     method_set,
@@ -491,6 +492,22 @@ class Controls:
             drop=drop,
             takes_effect=takes_effect,
         )
+
+    def fail_unreadable(
+        self,
+        shape: str = "truncated",
+        *,
+        method: MethodFilter = None,
+        chat_id: ChatLike | None = None,
+        times: int | None = 1,
+        duration: float | None = None,
+    ) -> FaultRule:
+        """Carry matching calls out, but answer 200 with a body that cannot be read.
+
+        ``shape`` is "truncated" (the JSON cut in half), "no_result" (``{"ok": true}``) or
+        "bad_result" (a result that is not what the method returns).
+        """
+        return self._fault(UNREADABLE, method, chat_id, times, duration, shape=shape)
 
     def add_latency(
         self,

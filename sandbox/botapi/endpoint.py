@@ -14,7 +14,7 @@ from typing import Any
 
 from sandbox.botapi import methods
 from sandbox.botapi.errors import ApiError, too_many_requests
-from sandbox.botapi.faults import TIMEOUT, FaultRule
+from sandbox.botapi.faults import TIMEOUT, UNREADABLE, FaultRule, unreadable_body
 from sandbox.botapi.limits import SEND_METHODS
 from sandbox.botapi.methods_bot import begin_get_updates
 from sandbox.botapi.model import FileRead, StoredFile
@@ -24,6 +24,7 @@ from sandbox.botapi.wire import (
     HttpRequest,
     MalformedRequest,
     body_values,
+    encode_response,
     json_response,
     read_request,
     response_head,
@@ -40,10 +41,15 @@ POLL_CONFLICT = (
 
 @dataclass(frozen=True)
 class Outcome:
-    """What to answer: a status and JSON body, or nothing (status None drops the connection)."""
+    """What to answer: a status and JSON body, or nothing (status None drops the connection).
+
+    ``raw`` replaces the JSON body on the wire, as an unreadable answer; the call is still
+    recorded with ``body``, the answer it would have had.
+    """
 
     status: int | None
     body: dict[str, Any] | None
+    raw: bytes | None = None
 
     @classmethod
     def success(cls, result: Any) -> Outcome:
@@ -173,6 +179,8 @@ class Endpoint:
         outcome = await self._call(found[0], found[1], request)
         if outcome.status is None or outcome.body is None:
             return None
+        if outcome.raw is not None:
+            return encode_response(outcome.status, outcome.raw, keep_alive=keep_alive)
         return json_response(outcome.status, outcome.body, keep_alive)
 
     def _file(self, file_path: str, keep_alive: bool) -> bytes | FileAnswer:
@@ -210,7 +218,12 @@ class Endpoint:
                 await asyncio.sleep(latency)
             processed = time.monotonic()
             rule = state.faults.take_failure(method, chat_id)
-            if rule is not None and rule.kind != TIMEOUT:
+            if rule is not None and rule.kind == UNREADABLE:
+                outcome, processed = await self._execute(method, handler, params, seq)
+                if outcome.status == 200 and outcome.body is not None:
+                    raw = unreadable_body(rule.shape, outcome.body)
+                    outcome = Outcome(outcome.status, outcome.body, raw)
+            elif rule is not None and rule.kind != TIMEOUT:
                 outcome = Outcome.failure(rule.error())
             elif rule is not None:
                 outcome = await self._hold(rule, method, handler, params, seq)

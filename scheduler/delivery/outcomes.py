@@ -17,9 +17,9 @@ from scheduler.storage.outbox_repo import OutboxItem
 
 @dataclass(frozen=True, slots=True)
 class Sent:
-    """Telegram accepted the message."""
+    """Telegram accepted the message; ``message_id`` is None when its answer could not say."""
 
-    message_id: int
+    message_id: int | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ from scheduler.vocabulary.messages import MessageKind
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-SentHook = Callable[[OutboxItem, int], None]
+SentHook = Callable[[OutboxItem, int | None], None]
 FailedHook = Callable[[OutboxItem, str], None]
 
 # A group that keeps migrating is not followed forever.
@@ -99,7 +99,7 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._migrations: dict[int, int] = {}
         # Sends Telegram accepted whose outcome the database refused: row id -> (when, id).
-        self._unrecorded: dict[int, tuple[dt.datetime, int]] = {}
+        self._unrecorded: dict[int, tuple[dt.datetime, int | None]] = {}
 
     # -- entry points ----------------------------------------------------------------------
 
@@ -386,7 +386,9 @@ class DeliveryWorker:
             log.exception("a delivery hook failed")
 
 
-async def _mark_sent(uow: UnitOfWork, item_id: int, at: dt.datetime, message_id: int) -> bool:
+async def _mark_sent(
+    uow: UnitOfWork, item_id: int, at: dt.datetime, message_id: int | None
+) -> bool:
     await uow.outbox.mark_sent(item_id, at, message_id)
     return True
 
