@@ -230,7 +230,11 @@ class DeliveryWorker:
             for item, wait in later:
                 at = now + dt.timedelta(seconds=wait)
                 await uow.outbox.retry_later(
-                    item.id, at, "waiting for sending limits", count_attempt=False
+                    item.id,
+                    at,
+                    "waiting for sending limits",
+                    by=self.worker_id,
+                    count_attempt=False,
                 )
 
         await self._record(put_back)
@@ -241,7 +245,7 @@ class DeliveryWorker:
         ids = [item.id for item in items]
 
         async def release(uow: UnitOfWork) -> None:
-            await uow.outbox.release(ids)
+            await uow.outbox.release(ids, by=self.worker_id)
 
         await self._record(release)
 
@@ -258,7 +262,13 @@ class DeliveryWorker:
             return False
         if rendered is None:
             permit.cancel()
-            await self._record(lambda uow: uow.outbox.mark_cancelled(item.id, "no longer needed"))
+            await self._mark(
+                item,
+                "cancellation",
+                lambda uow: uow.outbox.mark_cancelled(
+                    item.id, "no longer needed", by=self.worker_id
+                ),
+            )
             return False
         try:
             outcome: Outcome = await self._sender.send(item.chat_id, rendered)
@@ -273,7 +283,11 @@ class DeliveryWorker:
         now = self._clock.now()
         match outcome:
             case Sent(message_id=message_id):
-                recorded = await self._record(lambda uow: _mark_sent(uow, item.id, now, message_id))
+                recorded = await self._mark(
+                    item,
+                    "send",
+                    lambda uow: uow.outbox.mark_sent(item.id, now, message_id, by=self.worker_id),
+                )
                 if recorded is None:
                     self._unrecorded[item.id] = (now, message_id)
                 self._migrations.pop(item.id, None)
@@ -283,13 +297,19 @@ class DeliveryWorker:
                 self._limiter.pause_for(seconds)
                 at = now + dt.timedelta(seconds=seconds)
                 error = f"flood control: retry after {seconds:g} s"
-                await self._record(
-                    lambda uow: uow.outbox.retry_later(item.id, at, error, count_attempt=False)
+                await self._mark(
+                    item,
+                    "pause",
+                    lambda uow: uow.outbox.retry_later(
+                        item.id, at, error, by=self.worker_id, count_attempt=False
+                    ),
                 )
             case Transient(description=description):
                 await self._retry(item, description)
             case Blocked(description=description):
-                await self._record(lambda uow: _blocked(uow, item, description))
+                await self._mark(
+                    item, "failure", lambda uow: _blocked(uow, item, description, self.worker_id)
+                )
                 queue[:] = [other for other in queue if other.chat_id != item.chat_id]
                 self._hook(self._on_failed, item, description)
             case Migrated(new_chat_id=new_chat_id):
@@ -304,10 +324,16 @@ class DeliveryWorker:
             await self._fail(item, error)
             return
         at = self._clock.now() + dt.timedelta(seconds=wait)
-        await self._record(lambda uow: uow.outbox.retry_later(item.id, at, error))
+        await self._mark(
+            item,
+            "retry",
+            lambda uow: uow.outbox.retry_later(item.id, at, error, by=self.worker_id),
+        )
 
     async def _fail(self, item: OutboxItem, error: str) -> None:
-        await self._record(lambda uow: uow.outbox.mark_failed(item.id, error))
+        await self._mark(
+            item, "failure", lambda uow: uow.outbox.mark_failed(item.id, error, by=self.worker_id)
+        )
         self._migrations.pop(item.id, None)
         self._hook(self._on_failed, item, error)
 
@@ -350,12 +376,28 @@ class DeliveryWorker:
         if not self._unrecorded:
             return
         waiting = dict(self._unrecorded)
+        lost = []
         async with self._db.unit_of_work() as uow:
             for item_id, (at, message_id) in waiting.items():
-                await uow.outbox.mark_sent(item_id, at, message_id)
+                if not await uow.outbox.mark_sent(item_id, at, message_id, by=self.worker_id):
+                    lost.append(item_id)
         for item_id in waiting:
             self._unrecorded.pop(item_id, None)
-        log.info("recorded %d sent rows the database had refused", len(waiting))
+        log.info("recorded %d sent rows the database had refused", len(waiting) - len(lost))
+        for item_id in lost:
+            _log_lost(item_id, self.worker_id, "send")
+
+    async def _mark(
+        self, item: OutboxItem, what: str, action: Callable[[UnitOfWork], Awaitable[bool]]
+    ) -> bool | None:
+        """Record an outcome of ``item`` (the ``what`` of it, for the log) through its claim.
+
+        False when the claim no longer holds the row; None when the database refused.
+        """
+        taken = await self._record(action)
+        if taken is False:
+            _log_lost(item.id, self.worker_id, what)
+        return taken
 
     async def _record(self, action: Callable[[UnitOfWork], Awaitable[T]]) -> T | None:
         """Run ``action`` in a transaction of its own, trying again if the database balks."""
@@ -386,17 +428,22 @@ class DeliveryWorker:
             log.exception("a delivery hook failed")
 
 
-async def _mark_sent(
-    uow: UnitOfWork, item_id: int, at: dt.datetime, message_id: int | None
-) -> bool:
-    await uow.outbox.mark_sent(item_id, at, message_id)
-    return True
+def _log_lost(item_id: int, worker: str, what: str) -> None:
+    log.warning(
+        "outbox row %s is no longer held by %s: its lease ran out during the send and another "
+        "worker took it, so this %s is not recorded",
+        item_id,
+        worker,
+        what,
+    )
 
 
-async def _blocked(uow: UnitOfWork, item: OutboxItem, description: str) -> None:
-    await uow.outbox.mark_failed(item.id, description)
+async def _blocked(uow: UnitOfWork, item: OutboxItem, description: str, worker: str) -> bool:
+    # The chat cannot be reached whoever holds the row: its subscriptions end either way.
+    taken = await uow.outbox.mark_failed(item.id, description, by=worker)
     await uow.subscriptions.deactivate_chat(item.chat_id)
     await uow.outbox.cancel_pending_for_chat(item.chat_id, f"chat unreachable: {description}")
+    return taken
 
 
 def _harvest(tasks: set[asyncio.Task[bool]]) -> int:
