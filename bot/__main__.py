@@ -67,6 +67,7 @@ from scheduler.storage.unit_of_work import Database, OutboxBell
 from scheduler.usecases.contacts import ContactMemory
 from scheduler.usecases.core import Core
 from scheduler.usecases.plan_changes import plan_in_force
+from scheduler.usecases.reminders import held_until
 
 log = logging.getLogger("eskertu")
 
@@ -148,6 +149,8 @@ def build_application(
         # 5xx answers and timeouts are retried for about a day (waits grow to 5 minutes),
         # so an outage of Telegram or of the network loses nothing.
         retry=RetryPolicy(cap=300.0, max_attempts=300),
+        # Reminders and nudges that come due outside working hours wait for the morning.
+        hold=lambda item: held_until(core, item),
         on_sent=metrics.reminder_sent,
         on_failed=metrics.delivery_failed,
     )

@@ -7,6 +7,7 @@ outcomes below.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -72,3 +73,6 @@ class Sender(Protocol):
 
 Render = Callable[[OutboxItem], Awaitable[Rendered | None]]
 """Builds the message for a planned item; None means it is no longer needed."""
+
+Hold = Callable[[OutboxItem], dt.datetime | None]
+"""When a due item must wait instead (outside working hours, say); None sends it now."""

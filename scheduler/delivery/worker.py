@@ -8,6 +8,9 @@ new is claimed, so a database fault the process survives sends nothing twice. Wh
 must wait, the worker sends to another chat of the batch instead of stalling; rows that would
 wait long are put back for later without using up an attempt.
 
+A row of a kind that keeps to working hours, due outside them, is put back for the next
+working morning without using up an attempt (the ``hold`` port) and is not rendered.
+
 Outcomes: Sent is marked sent; RetryAfter pauses the whole bot and puts the row back for
 when the pause ends; Transient retries with backoff until the attempts run out; Blocked fails
 the row, ends the chat's subscriptions and cancels its other unsent rows; Migrated moves the
@@ -27,6 +30,7 @@ from typing import Any, TypeVar
 from scheduler.clock import Clock
 from scheduler.delivery.outcomes import (
     Blocked,
+    Hold,
     Migrated,
     Outcome,
     Rejected,
@@ -74,6 +78,7 @@ class DeliveryWorker:
         poll_interval: float = 1.0,
         max_hold: float = 10.0,
         kinds: Sequence[MessageKind] | None = None,
+        hold: Hold | None = None,
         on_sent: SentHook | None = None,
         on_failed: FailedHook | None = None,
         sleep: Sleep = asyncio.sleep,
@@ -93,6 +98,7 @@ class DeliveryWorker:
         self._poll_interval = poll_interval
         self._max_hold = max_hold
         self._kinds = None if kinds is None else list(kinds)
+        self._hold = hold
         self._on_sent = on_sent
         self._on_failed = on_failed
         self._sleep = sleep
@@ -253,6 +259,25 @@ class DeliveryWorker:
 
     async def _deliver(self, item: OutboxItem, permit: Permit, queue: list[OutboxItem]) -> bool:
         """Render, send and record one item; never raises, returns whether it was sent."""
+        try:
+            held = self._hold(item) if self._hold is not None else None
+        except Exception:
+            log.exception("deciding whether outbox row %s waits failed; it goes now", item.id)
+            held = None
+        if held is not None:
+            permit.cancel()
+            await self._mark(
+                item,
+                "hold",
+                lambda uow: uow.outbox.retry_later(
+                    item.id,
+                    held,
+                    f"outside working hours: held until {held.isoformat()}",
+                    by=self.worker_id,
+                    count_attempt=False,
+                ),
+            )
+            return False
         try:
             rendered = await self._render(item)
         except Exception as exc:

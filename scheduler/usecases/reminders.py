@@ -1,11 +1,14 @@
 """The reminder engine's use cases: the tick that plans what is due, and preparing one message.
 
 A planned message is rendered when it is sent: its facts as of now (for the kinds about a
-control point; None when it needs sending no more) and its chat's languages.
+control point; None when it needs sending no more) and its chat's languages. Before that,
+a kind that keeps to working hours is held until the next working morning when it comes
+due outside them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from scheduler.participants import LanguagePrefs
@@ -41,3 +44,13 @@ async def plan_due_reminders(core: Core) -> TickResult:
     """The scheduled tick: plan everything that has come due into the outbox."""
     admins = await all_admins(core)
     return await tick(core.db, core.clock, core.runtime.schedule, admins)
+
+
+def held_until(core: Core, item: OutboxItem) -> dt.datetime | None:
+    """When ``item``, due now, may go out instead; None when it may go now.
+
+    Only the kinds that keep to working hours wait (``KindSpec.working_hours``).
+    """
+    if not MESSAGE_KINDS[item.kind].working_hours:
+        return None
+    return core.runtime.schedule.held_until(core.clock.now())
