@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from telegram.error import TelegramError
 from telegram.request import HTTPXRequest, RequestData
 
 
@@ -40,6 +41,19 @@ _MESSAGE_ID = re.compile(rb'"message_id"\s*:\s*(\d+)')
 
 class AnswerKeepingRequest(HTTPXRequest):
     """PTB's HTTPX request, keeping the latest answer of the current task."""
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        """PTB's reading of an answer, without its error log and traceback of the whole body.
+
+        An answer that cannot be read is told by the sender, in one line; PTB would log it
+        again, as an error with a traceback.
+        """
+        try:
+            data: dict[str, Any] = json.loads(payload.decode("utf-8", "replace"))
+        except ValueError as exc:
+            raise TelegramError("Invalid server response") from exc
+        return data
 
     async def do_request(
         self,

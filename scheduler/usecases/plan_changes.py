@@ -170,20 +170,18 @@ async def acknowledge_change(core: Core, caller: Caller, *, version: int) -> Ans
     """
     async with core.visit(caller) as visit:
         uow, chat, user = visit.uow, caller.chat_id, caller.user_id
-        refusal = None
         if not await uow.plan_versions.exists(version):
             refusal = Refusal.of(Why.NO_SUCH_VERSION, version=version)
         elif (
-            chat is None
-            or user is None
-            or not await uow.outbox.was_sent(chat, notice_point(version), MessageKind.PLAN_CHANGE)
+            chat is not None
+            and user is not None
+            and await uow.outbox.was_sent(chat, notice_point(version), MessageKind.PLAN_CHANGE)
         ):
+            return visit.answer(await uow.plan_versions.acknowledge(version, chat, user, visit.now))
+        else:
             refusal = Refusal.of(Why.NOT_NOTIFIED, version=version)
-        if refusal is not None:
-            await visit.record("plan.ack", {"version": version}, allowed=False)
-            return visit.answer(refusal)
-        assert chat is not None and user is not None
-        return visit.answer(await uow.plan_versions.acknowledge(version, chat, user, visit.now))
+        await visit.record("plan.ack", {"version": version}, allowed=False)
+        return visit.answer(refusal)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pytest
 from telegram.error import RetryAfter as PtbRetryAfter
@@ -131,6 +132,8 @@ async def test_a_send_telegram_accepted_is_sent_even_if_its_answer_cannot_be_rea
         assert outcome == Sent(stored["message_id"] if readable else None)
         assert f"chat {USER}" in caplog.text and "could not be read" in caplog.text
         assert TOKEN not in caplog.text
+        # One warning says it; no error, no traceback.
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
         # The next answer is read as usual.
         assert await TelegramSender(bot).send(USER, Rendered("келесі")) == Sent(
             stored["message_id"] + 1
