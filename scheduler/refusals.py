@@ -35,6 +35,7 @@ class Why(enum.StrEnum):
     INVALID_EVENT = "invalid_event"
     NO_SUCH_VERSION = "no_such_version"
     NOT_NOTIFIED = "not_notified"
+    ALREADY_ACKNOWLEDGED = "already_acknowledged"
 
 
 def _frozen(values: Mapping[str, object] | None = None) -> Mapping[str, object]:

@@ -162,25 +162,29 @@ async def _notify(
     return len(messages)
 
 
-async def acknowledge_change(core: Core, caller: Caller, *, version: int) -> Answer[bool | Refusal]:
-    """Record that the chat read the change; False when it had already.
+async def acknowledge_change(core: Core, caller: Caller, *, version: int) -> Answer[Refusal | None]:
+    """Record that the chat read the notice of ``version``: once per chat.
 
     Only a chat that was sent the notice of ``version`` may acknowledge it: a button's data
-    can be forged, and an acknowledgement from elsewhere would count a chat never told.
+    can be forged, and an acknowledgement from elsewhere would count a chat never told. Any
+    other press (a version that does not exist, a chat not told, a second press in a chat
+    that acknowledged already) is refused and recorded.
     """
     async with core.visit(caller) as visit:
         uow, chat, user = visit.uow, caller.chat_id, caller.user_id
         if not await uow.plan_versions.exists(version):
             refusal = Refusal.of(Why.NO_SUCH_VERSION, version=version)
         elif (
-            chat is not None
-            and user is not None
-            and await uow.outbox.was_sent(chat, notice_point(version), MessageKind.PLAN_CHANGE)
+            chat is None
+            or user is None
+            or not await uow.outbox.was_sent(chat, notice_point(version), MessageKind.PLAN_CHANGE)
         ):
-            return visit.answer(await uow.plan_versions.acknowledge(version, chat, user, visit.now))
-        else:
             refusal = Refusal.of(Why.NOT_NOTIFIED, version=version)
-        await visit.record("plan.ack", {"version": version}, allowed=False)
+        elif not await uow.plan_versions.acknowledge(version, chat, user, visit.now):
+            refusal = Refusal.of(Why.ALREADY_ACKNOWLEDGED, version=version)
+        else:
+            return visit.answer(None)
+        await visit.record("plan.ack", {"version": version, "why": refusal.why}, allowed=False)
         return visit.answer(refusal)
 
 

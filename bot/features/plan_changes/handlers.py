@@ -80,9 +80,7 @@ async def acknowledgements(request: Command) -> None:
 async def acknowledge(press: Press) -> None:
     version = int(press.fields[0])
     answer = await plan_changes.acknowledge_change(press.core, press.caller, version=version)
-    fresh = answer.result
-    if isinstance(fresh, Refusal):
-        await press.refuse(answer, fresh)
+    if isinstance(answer.result, Refusal):
+        await press.refuse(answer, answer.result)
         return
-    key = "change.acknowledged" if fresh else "change.acknowledged_in_chat"
-    await press.query.answer(press.tr(answer).plain(key))
+    await press.query.answer(press.tr(answer).plain("change.acknowledged"))
