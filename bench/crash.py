@@ -10,7 +10,8 @@ server (20 ms latency per send) at Telegram's real limits, is killed after a ran
 of sends ``--kills`` times, and a last run drains the outbox and stops on SIGTERM. The last
 line printed holds the figures: ``lost`` chats without a copy (must be 0), ``duplicates``
 extra copies against ``bound`` = kills × the worker's concurrency, the states of the rows,
-``PRAGMA integrity_check`` and the seconds the whole run took.
+``PRAGMA integrity_check`` and the seconds the whole run took. Before it, one line per
+kill gives the duplicates that kill caused, each at most the worker's concurrency.
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ def main() -> None:
                     f"{run.waiting()} rows still waiting, duplicates so far {run.duplicates()}"
                 )
             code = run.drain(within=600)
+            per_kill, unexplained = run.duplicates_per_kill()
+            for number, count in enumerate(per_kill):
+                print(f"kill {number + 1}: {count} duplicates (bound {CONCURRENCY})")
+            if unexplained:
+                print(f"{unexplained} duplicates no kill explains")
             got = run.copies()
             lost = len(set(run.chats) - set(got))
             states = ",".join(f"{s}={n}" for s, n in sorted(run.states().items()))

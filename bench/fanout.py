@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
+from bot.delivery.answers import AnswerKeepingRequest
 from bot.delivery.telegram_sender import TelegramSender
 from sandbox.botapi import BotApiServer
 from scheduler.clock import SystemClock
@@ -116,7 +116,7 @@ async def fanout(chats: int, *, progress: bool = True) -> Figures:
             try:
                 await upgrade(db.engine)
                 await plan_wave(db, chat_ids)
-                request = HTTPXRequest(connection_pool_size=8)
+                request = AnswerKeepingRequest(connection_pool_size=8)
                 async with Bot(TOKEN, base_url=server.base_url, request=request) as bot:
                     started = await deliver(db, bot, progress=progress)
             finally:

@@ -36,7 +36,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.synthetic import insert_subscriptions, plan_reminders, reminders_for
+from bench.synthetic import (
+    ALL_DAY,
+    insert_subscriptions,
+    plan_reminders,
+    reminders_for,
+    working_all_day,
+)
 from sandbox.botapi import BotApiServer
 from scheduler.plan import load_plan
 from scheduler.reminders.planner import LAST_TICK
@@ -126,6 +132,7 @@ def child_environment(server: BotApiServer, database_url: str, **extra: str) -> 
         LOG_LEVEL="WARNING",
         PTB_TIMEDELTA="true",
         PYTHONUNBUFFERED="1",
+        **ALL_DAY,
         **extra,
     )
     return env
@@ -165,6 +172,7 @@ async def prepare_database(database_url: str, subs: int, wave: int) -> list[int]
         now = dt.datetime.now(dt.UTC)
         tasks = [t.number for t in plan.tasks]
         chats = await insert_subscriptions(db, subs, plan.agency_codes(), tasks, now)
+        await working_all_day(db, now)
         await plan_reminders(db, reminders_for(plan, chats[:wave], now), now)
         return chats[:wave]
     finally:

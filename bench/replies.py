@@ -42,7 +42,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bench.memory import PLAN_PATH, ROOT, BotProcess, bot_process, polling_started
-from bench.synthetic import plan_reminders, reminders_for
+from bench.synthetic import plan_reminders, reminders_for, working_all_day
 from sandbox.botapi import BotApiServer
 from scheduler.plan import load_plan
 from scheduler.storage.engine import create_engine
@@ -106,6 +106,7 @@ async def prepare(database_url: str, officers: list[int]) -> None:
             for message in reminders:
                 agency = str(message.payload["agencies"][0])
                 await uow.members.add(message.chat_id, agency, "officer", now, None)
+        await working_all_day(db, now)
         await plan_reminders(db, reminders, now)
     finally:
         await db.close()

@@ -30,6 +30,7 @@ from bot.cli import calendar as calendar_cli
 from bot.cli import demo as demo_cli
 from bot.cli import plan as plan_cli
 from bot.cli import report as report_cli
+from bot.delivery.answers import AnswerKeepingRequest
 from bot.delivery.renderer import OutboxRenderer
 from bot.delivery.telegram_sender import TelegramSender
 from bot.errors import on_error
@@ -65,6 +66,7 @@ from scheduler.storage.unit_of_work import Database, OutboxBell
 from scheduler.usecases.contacts import ContactMemory
 from scheduler.usecases.core import Core
 from scheduler.usecases.plan_changes import plan_in_force
+from scheduler.usecases.reminders import held_until
 
 log = logging.getLogger("eskertu")
 
@@ -113,6 +115,9 @@ def build_application(
         .token(token)
         .base_url(settings.telegram_api_url)
         .base_file_url(file_base_url(settings.telegram_api_url))
+        # PTB's default request for the bot's calls, keeping each answer so that a send
+        # Telegram accepted is known as sent even when its answer cannot be read.
+        .request(AnswerKeepingRequest(connection_pool_size=256))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         # Each update runs its own use case in its own transaction, so several may run at once.
         .concurrent_updates(8)
@@ -136,6 +141,8 @@ def build_application(
         # 5xx answers and timeouts are retried for about a day (waits grow to 5 minutes),
         # so an outage of Telegram or of the network loses nothing.
         retry=RetryPolicy(cap=300.0, max_attempts=300),
+        # Reminders and nudges that come due outside working hours wait for the morning.
+        hold=lambda item: held_until(core, item),
         on_sent=metrics.reminder_sent,
         on_failed=metrics.delivery_failed,
     )

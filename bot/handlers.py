@@ -40,6 +40,7 @@ from bot.features.status import callbacks as status_callbacks
 from bot.features.status import handlers as status
 from bot.features.subscriptions import callbacks as subscription_callbacks
 from bot.features.subscriptions import handlers as subscriptions
+from bot.features.telegram_io import ForeignIds
 
 # Commands shown in Telegram's menu, in this order; each has a catalog key "menu.<name>".
 MENU_COMMANDS = (
@@ -73,6 +74,8 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         | filters.Document.FileExtension("docx")
     )
     return [
+        # An update naming an id Telegram never gives goes no further.
+        ForeignIds(),
         CommandHandler("start", start.start),
         CommandHandler("help", start.help_command),
         CommandHandler("lang", start.language_menu),

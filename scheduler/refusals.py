@@ -48,6 +48,9 @@ class Why(enum.StrEnum):
     BAD_EXTENSION_DATE = "bad_extension_date"
     PENDING_REQUEST = "pending_request"
     SNOOZE_PAST_DATE = "snooze_past_date"
+    NO_SUCH_VERSION = "no_such_version"
+    NOT_NOTIFIED = "not_notified"
+    ALREADY_ACKNOWLEDGED = "already_acknowledged"
 
 
 def _frozen(values: Mapping[str, object] | None = None) -> Mapping[str, object]:

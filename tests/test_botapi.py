@@ -616,6 +616,45 @@ async def test_dropped_connection_fault(
     assert botapi.sent_messages(user_chat) == []
 
 
+@pytest.mark.parametrize("shape", ["truncated", "no_result", "bad_result"])
+async def test_unreadable_fault_carries_the_call_out(
+    botapi: BotApiServer, user_chat: int, shape: str
+) -> None:
+    botapi.fail_unreadable(shape, method="sendMessage")
+    url = f"{botapi.base_url}{botapi.token}/sendMessage"
+    async with httpx.AsyncClient() as client:
+        first = await client.post(url, json={"chat_id": user_chat, "text": "кім оқиды"})
+        second = await client.post(url, json={"chat_id": user_chat, "text": "келесі"})
+    assert first.status_code == 200
+    body = first.content.decode()
+    if shape == "truncated":
+        assert body.startswith('{"ok": true, "result": {"message_id": 1')
+        assert not body.endswith("}")
+    else:
+        assert isinstance(first.json(), dict) and first.json()["ok"] is True
+        assert first.json().get("result") in (None, "sent")
+    # The message was sent, and the call is recorded with the answer it would have had.
+    assert [m["text"] for m in botapi.sent_messages(user_chat)] == ["кім оқиды", "келесі"]
+    call = botapi.calls("sendMessage")[0]
+    assert call.ok and call.result["message_id"] == 1
+    assert second.json()["result"]["message_id"] == 2
+
+
+async def test_a_document_may_state_a_wrong_size_or_none(
+    bot: Bot, botapi: BotApiServer, user_chat: int
+) -> None:
+    content = b"x" * 300_000
+    for declared in (None, 10):
+        update = botapi.send_document(user_chat, "plan.json", content, file_size=declared)
+        document = update["message"]["document"]
+        assert document.get("file_size") == declared
+        remote = await bot.get_file(document["file_id"])
+        assert remote.file_size == declared
+        assert bytes(await remote.download_as_bytearray()) == content
+    reads = botapi.file_reads()
+    assert [(r.size, r.sent, r.complete) for r in reads] == [(300_000, 300_000, True)] * 2
+
+
 async def test_latency_is_added(bot: Bot, botapi: BotApiServer, user_chat: int) -> None:
     botapi.add_latency(0.3, method="sendChatAction", times=1)
     started = time.monotonic()

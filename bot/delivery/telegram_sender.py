@@ -3,6 +3,10 @@
 The worker in ``scheduler.delivery`` decides what each outcome means; this adapter only
 translates. Error texts are kept for the outbox's ``last_error``, with anything shaped like a
 bot token removed, since PTB's messages can quote request URLs.
+
+A send the Bot API accepted is Sent, even when its answer cannot be read: the bot's request
+(``bot.delivery.answers.AnswerKeepingRequest``) keeps the answer, and what can be read of it
+is recorded. Without that request such a send is a transient failure, as PTB reports it.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from telegram.error import (
 from telegram.error import RetryAfter as PtbRetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.delivery.answers import accepted, forget_answer
 from scheduler.delivery.outcomes import (
     Blocked,
     Migrated,
@@ -44,12 +49,13 @@ from scheduler.delivery.outcomes import (
 )
 from scheduler.presentation import Rendered
 
+log = logging.getLogger(__name__)
+
 TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
 TAGS = re.compile(r"<[^>]+>")
 # Telegram's limit on a caption, in characters of its text.
 CAPTION_LIMIT = 1024
 TOKEN_MASK = "<token>"
-log = logging.getLogger("eskertu.delivery")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -101,23 +107,21 @@ class TelegramSender:
         self._bot = bot
 
     async def send(self, chat_id: int, message: Rendered) -> Outcome:
+        forget_answer()
         try:
             sent = await self._send(chat_id, message)
-        except PtbRetryAfter as error:
-            return RetryAfter(retry_after_seconds(error))
-        except ChatMigrated as error:
-            return Migrated(int(error.new_chat_id))
-        except Forbidden as error:
-            return Blocked(_describe(error))
-        # BadRequest is a NetworkError in PTB, so it must be caught before it.
-        except BadRequest as error:
-            return Rejected(_describe(error))
-        except (TimedOut, NetworkError) as error:
-            return Transient(_describe(error))
-        except TelegramError as error:
-            # InvalidToken, Conflict and the like: a setup problem that may be fixed, so the
-            # message waits with backoff instead of being dropped.
-            return Transient(_describe(error))
+        except Exception as error:
+            taken = accepted()
+            if taken is None:
+                return _failure(error)
+            log.warning(
+                "Telegram accepted the message to chat %s but its answer could not be read "
+                "(%s); it is recorded as sent%s",
+                chat_id,
+                scrub(f"{type(error).__name__}: {error}"),
+                "" if taken.message_id is None else f" as message {taken.message_id}",
+            )
+            return Sent(taken.message_id)
         return Sent(sent.message_id)
 
     async def _send(self, chat_id: int, message: Rendered) -> Message:
@@ -152,3 +156,24 @@ class TelegramSender:
                     _describe(error),
                 )
         return sent
+
+
+def _failure(error: Exception) -> Outcome:
+    """The outcome of a send PTB raised for, Telegram not having accepted it."""
+    match error:
+        case PtbRetryAfter():
+            return RetryAfter(retry_after_seconds(error))
+        case ChatMigrated():
+            return Migrated(int(error.new_chat_id))
+        case Forbidden():
+            return Blocked(_describe(error))
+        # BadRequest is a NetworkError in PTB, so it must come before it.
+        case BadRequest():
+            return Rejected(_describe(error))
+        case TimedOut() | NetworkError():
+            return Transient(_describe(error))
+        case TelegramError():
+            # InvalidToken, Conflict and the like: a setup problem that may be fixed, so the
+            # message waits with backoff instead of being dropped.
+            return Transient(_describe(error))
+    raise error

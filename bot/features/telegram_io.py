@@ -1,29 +1,40 @@
-"""Small pieces of Telegram I/O the features share: who wrote, keyboards, arguments, edits."""
+"""Small pieces of Telegram I/O the features share: who wrote, keyboards, arguments, edits,
+and reading a document with a bound on its size.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
+import httpx
 from telegram import (
     CallbackQuery,
     ChatMember,
+    Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
 )
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import BaseHandler, ContextTypes
 
-from bot.convert import chat_info, user_info
+from bot.convert import TELEGRAM_ID_LIMIT, chat_info, foreign_ids, log_dropped, user_info
 from scheduler.participants import Caller
 from scheduler.presentation import Button
+from scheduler.uploads import TooLarge, read_bounded
 from scheduler.usecases.status_updates import Evidence
 
-# The database keeps its own row ids in 32 bits and Telegram's ids in 64: a longer number
-# names nothing there, and passing it on would fail in the database instead of answering.
+# The database keeps its own row ids in 32 bits, and Telegram's ids have at most 52: a
+# longer number names nothing, and passing it on would fail in the database instead of
+# answering.
 ROW_ID_MAX = 2**31 - 1
-TELEGRAM_ID_MAX = 2**63 - 1
+TELEGRAM_ID_MAX = TELEGRAM_ID_LIMIT - 1
+# A document's download may take a while, but not forever.
+DOWNLOAD_TIMEOUT = 60.0
 
 
 def evidence_of(message: Message) -> Evidence | None:
@@ -38,6 +49,23 @@ def evidence_of(message: Message) -> Evidence | None:
 def caller_of(update: Update, *, returning: bool = False) -> Caller:
     """Who sent ``update`` and where, as the core describes them."""
     return Caller(user_info(update.effective_user), chat_info(update.effective_chat), returning)
+
+
+class ForeignIds(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
+    """Takes the updates that name an id Telegram never gives, and drops them with a log line.
+
+    First in the handler list, so that no handler turns such an id into a caller.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(self._drop)
+
+    def check_update(self, update: object) -> bool:
+        return isinstance(update, Update) and bool(foreign_ids(update.to_dict()))
+
+    @staticmethod
+    async def _drop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log_dropped(update.update_id, foreign_ids(update.to_dict()))
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
@@ -104,3 +132,31 @@ def number_arg(
     if value > limit:
         return None
     return -value if negative else value
+
+
+async def read_document(document: Document, limit: int) -> bytes:
+    """The document's bytes, counted as they arrive: :class:`TooLarge` past ``limit``.
+
+    The size the update gives is not trusted; the download stops at the first chunk past
+    the limit. A self-hosted Bot API server in local mode names a file on its disk instead.
+    """
+    file = await document.get_file()
+    where = str(file.file_path or "")
+    if not where.startswith(("http://", "https://")):
+        return await asyncio.to_thread(_read_local, Path(where), limit)
+    parts = urlsplit(where)
+    url = urlunsplit(parts._replace(path=quote(parts.path)))
+    async with (
+        httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT) as client,
+        client.stream("GET", url) as response,
+    ):
+        response.raise_for_status()
+        return await read_bounded(response.aiter_bytes(), limit)
+
+
+def _read_local(path: Path, limit: int) -> bytes:
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(limit)
+    return data

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from telegram import Update
 from telegram.ext import Application
 
+from bot.convert import foreign_ids, log_dropped
 from bot.webhook.metrics import ACCEPTED, DUPLICATE, MALFORMED, REJECTED, Metrics
 from scheduler.clock import Clock
 from scheduler.storage.unit_of_work import Database
@@ -82,6 +83,10 @@ class UpdateIntake:
             return None
         update_id = data.get("update_id") if isinstance(data, dict) else None
         if not isinstance(update_id, int) or isinstance(update_id, bool) or update_id < 0:
+            return None
+        foreign = foreign_ids(data)
+        if foreign:
+            log_dropped(update_id, foreign)
             return None
         try:
             return Update.de_json(data, self._application.bot)

@@ -73,7 +73,7 @@ class Metrics:
 
     # The delivery worker's hooks.
 
-    def reminder_sent(self, item: OutboxItem, message_id: int) -> None:
+    def reminder_sent(self, item: OutboxItem, message_id: int | None) -> None:
         self.reminders_sent.labels(kind=item.kind).inc()
 
     def delivery_failed(self, item: OutboxItem, description: str) -> None:

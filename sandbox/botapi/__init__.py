@@ -51,7 +51,9 @@ Users, chats and injected updates (each returns the queued update dict)
     ``send_text(user, text, chat=None, reply_to=None)``, ``send_command(user, "/start x",
     chat=None)``, ``press_button(user, message, callback_data, *, check=True)``,
     ``send_document(user, file_name, content, mime_type=..., reply_to=None, caption=None,
-    *, chat=None)``, ``send_photo(user, content, reply_to=None, caption=None, *, chat=None)``,
+    *, chat=None, file_size="actual")`` (``file_size`` another number, or None to leave
+    the field out of the update and of getFile's answer), ``send_photo(user, content,
+    reply_to=None, caption=None, *, chat=None)``,
     ``send_raw_update(update, *, keep_id=False)``, ``pending_updates()``.
     ``post_update_to(update, url=None, secret_token=None) -> int`` (and the async
     ``apost_update_to``) POSTs an update to a webhook with Telegram's secret header.
@@ -65,15 +67,19 @@ Recording
     ``answered_callback(query_id) -> dict | None``, ``revision`` (grows with every message
     stored, edited or deleted), ``commands(scope=None,
     language_code="")``, ``webhook_info()``, ``file(file_id) -> StoredFile | None``,
+    ``file_reads() -> list[FileRead]`` (each download: the bytes sent before it ended; a
+    file goes out in 64 KiB chunks, so a client that stops reading shows as incomplete),
     ``violations(*, attempts=False) -> Violations`` (see ``sandbox.botapi.limits``).
 
 Faults (each returns the ``FaultRule``; ``faults.remove(rule)`` / ``faults.clear()``)
     ``fail_retry_after(retry_after=1, ...)`` 429, ``fail_blocked(chat_id, ...)`` and
     ``fail_kicked(chat_id, ...)`` 403, ``fail_server_error(status=502, ...)``,
     ``fail_with(status, description, ...)``, ``fail_timeout(delay, *, drop=False,
-    takes_effect=True, ...)``, ``add_latency(seconds, ...)``; all take ``method=`` (a name
-    or several), ``chat_id=``, ``times=`` and ``duration=`` (seconds). ``rate_limit = True``
-    makes the server answer 429 itself to sends breaking the limits in ``limits``.
+    takes_effect=True, ...)``, ``fail_unreadable(shape="truncated", ...)`` (carried out,
+    answered 200 with a body that cannot be read), ``add_latency(seconds, ...)``; all take
+    ``method=`` (a name or several), ``chat_id=``, ``times=`` and ``duration=`` (seconds).
+    ``rate_limit = True`` makes the server answer 429 itself to sends breaking the limits
+    in ``limits``.
 
 Waiting (from any thread or event loop)
     ``await wait_for_call(method, predicate=None, timeout=5.0, since=None) -> Call``,
@@ -84,7 +90,7 @@ Waiting (from any thread or event loop)
 from sandbox.botapi.errors import ApiError
 from sandbox.botapi.faults import FaultPlan, FaultRule
 from sandbox.botapi.limits import Violations, count_violations
-from sandbox.botapi.model import Call, ChatInfo, StoredFile, UserInfo
+from sandbox.botapi.model import Call, ChatInfo, FileRead, StoredFile, UserInfo
 from sandbox.botapi.params import UploadedFile
 from sandbox.botapi.server import DEFAULT_TOKEN, BotApiServer
 
@@ -96,6 +102,7 @@ __all__ = [
     "ChatInfo",
     "FaultPlan",
     "FaultRule",
+    "FileRead",
     "StoredFile",
     "UploadedFile",
     "UserInfo",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
@@ -20,13 +20,14 @@ from sandbox.botapi.faults import (
     RETRY_AFTER,
     SERVER_ERROR,
     TIMEOUT,
+    UNREADABLE,
     FaultPlan,
     FaultRule,
     method_set,
 )
 from sandbox.botapi.limits import SEND_METHODS, Violations, count_violations
 from sandbox.botapi.methods_bot import commands_key
-from sandbox.botapi.model import GROUP, Call, ChatInfo, StoredFile, UserInfo
+from sandbox.botapi.model import GROUP, Call, ChatInfo, FileRead, StoredFile, UserInfo
 from sandbox.botapi.state import BotState
 
 UserLike = UserInfo | int
@@ -183,8 +184,13 @@ class Controls:
         caption: str | None = None,
         *,
         chat: ChatLike | None = None,
+        file_size: int | Literal["actual"] | None = "actual",
     ) -> dict[str, Any]:
-        """A document from ``user``; the bot can fetch it with getFile and download it."""
+        """A document from ``user``; the bot can fetch it with getFile and download it.
+
+        ``file_size`` is what the update and getFile say the size is: the true one by
+        default, another number, or None to leave the field out, as Telegram may.
+        """
         chat_id = _id(chat) if chat is not None else None
         return injection.file_message(
             self.state,
@@ -196,6 +202,7 @@ class Controls:
             chat_id,
             reply_to,
             caption,
+            file_size,
         )
 
     def send_photo(
@@ -351,6 +358,11 @@ class Controls:
         with self.state.lock:
             return self.state.files.get(file_id)
 
+    def file_reads(self) -> list[FileRead]:
+        """Every download of a file so far: how many bytes went out before it ended."""
+        with self.state.lock:
+            return list(self.state.file_reads)
+
     def violations(self, *, attempts: bool = False) -> Violations:
         """Breaches of the sending limits among successful sends (all attempts if asked)."""
         sends = [
@@ -480,6 +492,22 @@ class Controls:
             drop=drop,
             takes_effect=takes_effect,
         )
+
+    def fail_unreadable(
+        self,
+        shape: str = "truncated",
+        *,
+        method: MethodFilter = None,
+        chat_id: ChatLike | None = None,
+        times: int | None = 1,
+        duration: float | None = None,
+    ) -> FaultRule:
+        """Carry matching calls out, but answer 200 with a body that cannot be read.
+
+        ``shape`` is "truncated" (the JSON cut in half), "no_result" (``{"ok": true}``) or
+        "bad_result" (a result that is not what the method returns).
+        """
+        return self._fault(UNREADABLE, method, chat_id, times, duration, shape=shape)
 
     def add_latency(
         self,

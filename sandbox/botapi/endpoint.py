@@ -14,9 +14,10 @@ from typing import Any
 
 from sandbox.botapi import methods
 from sandbox.botapi.errors import ApiError, too_many_requests
-from sandbox.botapi.faults import TIMEOUT, FaultRule
+from sandbox.botapi.faults import TIMEOUT, UNREADABLE, FaultRule, unreadable_body
 from sandbox.botapi.limits import SEND_METHODS
 from sandbox.botapi.methods_bot import begin_get_updates
+from sandbox.botapi.model import FileRead, StoredFile
 from sandbox.botapi.params import decode_params
 from sandbox.botapi.state import BotState
 from sandbox.botapi.wire import (
@@ -26,7 +27,11 @@ from sandbox.botapi.wire import (
     encode_response,
     json_response,
     read_request,
+    response_head,
 )
+
+# A file goes out in pieces of this size, so that a client that stops reading stops it.
+FILE_CHUNK = 64 * 1024
 
 POLL_CONFLICT = (
     "Conflict: terminated by other getUpdates request; "
@@ -36,10 +41,15 @@ POLL_CONFLICT = (
 
 @dataclass(frozen=True)
 class Outcome:
-    """What to answer: a status and JSON body, or nothing (status None drops the connection)."""
+    """What to answer: a status and JSON body, or nothing (status None drops the connection).
+
+    ``raw`` replaces the JSON body on the wire, as an unreadable answer; the call is still
+    recorded with ``body``, the answer it would have had.
+    """
 
     status: int | None
     body: dict[str, Any] | None
+    raw: bytes | None = None
 
     @classmethod
     def success(cls, result: Any) -> Outcome:
@@ -51,6 +61,14 @@ class Outcome:
 
 
 DROPPED = Outcome(None, None)
+
+
+@dataclass(frozen=True)
+class FileAnswer:
+    """A file to stream to the client: the response head, then the content in chunks."""
+
+    head: bytes
+    stored: StoredFile
 
 
 class Endpoint:
@@ -80,8 +98,11 @@ class Endpoint:
                 if answer is None:
                     writer.transport.abort()
                     break
-                writer.write(answer)
-                await writer.drain()
+                if isinstance(answer, FileAnswer):
+                    await self._stream(answer, writer)
+                else:
+                    writer.write(answer)
+                    await writer.drain()
                 if not request.keep_alive:
                     break
         except (ConnectionError, MalformedRequest, asyncio.IncompleteReadError):
@@ -91,9 +112,27 @@ class Endpoint:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await writer.wait_closed()
 
+    async def _stream(self, answer: FileAnswer, writer: asyncio.StreamWriter) -> None:
+        """Send a file chunk by chunk and record how much of it went out.
+
+        A client that stops reading once it has enough closes the connection; the record
+        then shows the download ended early.
+        """
+        content, sent = answer.stored.content, 0
+        try:
+            writer.write(answer.head)
+            for start in range(0, len(content), FILE_CHUNK):
+                piece = content[start : start + FILE_CHUNK]
+                writer.write(piece)
+                await writer.drain()
+                sent += len(piece)
+        finally:
+            with self.state.lock:
+                self.state.file_reads.append(FileRead(answer.stored.file_id, len(content), sent))
+
     async def _answer_while_connected(
         self, request: HttpRequest, reader: asyncio.StreamReader
-    ) -> bytes | None:
+    ) -> bytes | FileAnswer | None:
         """The answer's bytes; None when it must be dropped or the client went away.
 
         The client closing its end while the server holds a call (long poll, injected delay)
@@ -119,7 +158,7 @@ class Endpoint:
 
     # -- requests --------------------------------------------------------------------------
 
-    async def answer(self, request: HttpRequest) -> bytes | None:
+    async def answer(self, request: HttpRequest) -> bytes | FileAnswer | None:
         keep_alive = request.keep_alive
         path = request.path
         file_prefix = f"/file/bot{self.state.token}/"
@@ -140,15 +179,18 @@ class Endpoint:
         outcome = await self._call(found[0], found[1], request)
         if outcome.status is None or outcome.body is None:
             return None
+        if outcome.raw is not None:
+            return encode_response(outcome.status, outcome.raw, keep_alive=keep_alive)
         return json_response(outcome.status, outcome.body, keep_alive)
 
-    def _file(self, file_path: str, keep_alive: bool) -> bytes:
+    def _file(self, file_path: str, keep_alive: bool) -> bytes | FileAnswer:
         with self.state.lock:
             stored = next((f for f in self.state.files.values() if f.file_path == file_path), None)
         if stored is None:
             return json_response(404, _not_found(), keep_alive)
         content_type = stored.mime_type or "application/octet-stream"
-        return encode_response(200, stored.content, content_type, keep_alive)
+        head = response_head(200, len(stored.content), content_type, keep_alive)
+        return FileAnswer(head, stored)
 
     def _record_now(
         self, method: str, params: dict[str, Any], received: float, outcome: Outcome
@@ -176,7 +218,12 @@ class Endpoint:
                 await asyncio.sleep(latency)
             processed = time.monotonic()
             rule = state.faults.take_failure(method, chat_id)
-            if rule is not None and rule.kind != TIMEOUT:
+            if rule is not None and rule.kind == UNREADABLE:
+                outcome, processed = await self._execute(method, handler, params, seq)
+                if outcome.status == 200 and outcome.body is not None:
+                    raw = unreadable_body(rule.shape, outcome.body)
+                    outcome = Outcome(outcome.status, outcome.body, raw)
+            elif rule is not None and rule.kind != TIMEOUT:
                 outcome = Outcome.failure(rule.error())
             elif rule is not None:
                 outcome = await self._hold(rule, method, handler, params, seq)

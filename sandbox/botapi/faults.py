@@ -9,6 +9,7 @@ matching latency rule adds its delay before the call is processed.
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import time
 from collections.abc import Iterable
@@ -23,6 +24,10 @@ SERVER_ERROR = "server_error"
 TIMEOUT = "timeout"
 LATENCY = "latency"
 ERROR = "error"
+UNREADABLE = "unreadable"
+# How an unreadable answer is unreadable: its JSON cut in half, ``{"ok": true}`` without a
+# result, or a result that is not what the method returns.
+UNREADABLE_SHAPES = ("truncated", "no_result", "bad_result")
 
 _rule_ids = itertools.count(1)
 
@@ -38,6 +43,9 @@ class FaultRule:
     is carried out first (the message is sent, only the answer is late), otherwise it is not.
     After the hold the connection is dropped when ``drop`` is set or the call had no effect,
     and the real answer is sent otherwise.
+
+    For ``UNREADABLE``: the call is carried out, and a success is answered with status 200
+    and a body of ``shape`` (see ``UNREADABLE_SHAPES``) instead of its real answer.
     """
 
     kind: str
@@ -51,6 +59,7 @@ class FaultRule:
     delay: float = 0.0
     drop: bool = False
     takes_effect: bool = True
+    shape: str = "truncated"
     id: int = field(default_factory=lambda: next(_rule_ids))
     hits: int = 0
 
@@ -78,6 +87,18 @@ class FaultRule:
         if self.kind == ERROR:
             return ApiError(self.status, self.description or "Bad Request")
         raise ValueError(f"fault kind {self.kind!r} does not answer with an error")
+
+
+def unreadable_body(shape: str, answer: dict[str, object]) -> bytes:
+    """The body that replaces a successful ``answer`` under an ``UNREADABLE`` rule."""
+    if shape == "truncated":
+        whole = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+        return whole[: len(whole) // 2]
+    if shape == "no_result":
+        return b'{"ok": true}'
+    if shape == "bad_result":
+        return b'{"ok": true, "result": "sent"}'
+    raise ValueError(f"unreadable shape {shape!r} is not one of {UNREADABLE_SHAPES}")
 
 
 def method_set(method: str | Iterable[str] | None) -> frozenset[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import re
 import secrets
-from typing import Any
+from typing import Any, Literal
 
 from sandbox.botapi.formatting import utf16_len
 from sandbox.botapi.methods_messages import photo_sizes
@@ -94,9 +94,10 @@ def file_message(
     chat_id: int | None,
     reply_to: dict[str, Any] | int | None,
     caption: str | None,
+    reported_size: int | Literal["actual"] | None = "actual",
 ) -> dict[str, Any]:
     with state.lock:
-        stored = state._store_file(kind, content, file_name, mime_type)
+        stored = state._store_file(kind, content, file_name, mime_type, reported_size)
         body: dict[str, Any] = {}
         if kind == "photo":
             body["photo"] = photo_sizes(state, stored, fresh=True)
@@ -104,7 +105,7 @@ def file_message(
             document: dict[str, Any] = {
                 "file_id": stored.file_id,
                 "file_unique_id": stored.file_unique_id,
-                "file_size": len(content),
+                **stored.size_field(),
             }
             if file_name:
                 document["file_name"] = file_name

@@ -189,7 +189,7 @@ def send_document(state: BotState, params: dict[str, Any], seq: int) -> Any:
     document: dict[str, Any] = {
         "file_id": stored.file_id,
         "file_unique_id": stored.file_unique_id,
-        "file_size": len(stored.content),
+        **stored.size_field(),
     }
     if stored.file_name:
         document["file_name"] = stored.file_name

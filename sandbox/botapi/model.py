@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 PRIVATE = "private"
 GROUP = "group"
@@ -97,15 +97,38 @@ class StoredFile:
     file_name: str | None
     mime_type: str | None
     content: bytes
+    # What the server says the size is: the true one, another number, or nothing (None).
+    reported_size: int | Literal["actual"] | None = "actual"
+
+    @property
+    def file_size(self) -> int | None:
+        """The ``file_size`` the server reports, None when it leaves the field out."""
+        return len(self.content) if self.reported_size == "actual" else self.reported_size
+
+    def size_field(self) -> dict[str, int]:
+        return {} if self.file_size is None else {"file_size": self.file_size}
 
     def to_api(self) -> dict[str, Any]:
         """The ``File`` object getFile answers with."""
         return {
             "file_id": self.file_id,
             "file_unique_id": self.file_unique_id,
-            "file_size": len(self.content),
+            **self.size_field(),
             "file_path": self.file_path,
         }
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """One download of a file: how many of its bytes went out before it ended."""
+
+    file_id: str
+    size: int
+    sent: int
+
+    @property
+    def complete(self) -> bool:
+        return self.sent >= self.size
 
 
 @dataclass

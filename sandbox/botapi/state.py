@@ -14,12 +14,20 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from sandbox.botapi.errors import chat_not_found, forbidden, group_migrated
 from sandbox.botapi.faults import FaultPlan
 from sandbox.botapi.limits import RateEnforcer
-from sandbox.botapi.model import PRIVATE, Call, ChatInfo, StoredFile, StoredMessage, UserInfo
+from sandbox.botapi.model import (
+    PRIVATE,
+    Call,
+    ChatInfo,
+    FileRead,
+    StoredFile,
+    StoredMessage,
+    UserInfo,
+)
 
 
 @dataclass
@@ -53,6 +61,7 @@ class BotState:
     next_update_id: int = 1
     allowed_updates: list[str] | None = None
     files: dict[str, StoredFile] = field(default_factory=dict)
+    file_reads: list[FileRead] = field(default_factory=list)
     callback_queries: dict[str, CallbackQueryRecord] = field(default_factory=dict)
     commands: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
@@ -193,7 +202,12 @@ class BotState:
     # -- files -----------------------------------------------------------------------------
 
     def _store_file(
-        self, kind: str, content: bytes, file_name: str | None, mime_type: str | None
+        self,
+        kind: str,
+        content: bytes,
+        file_name: str | None,
+        mime_type: str | None,
+        reported_size: int | Literal["actual"] | None = "actual",
     ) -> StoredFile:
         number = next(self._file_counter)
         extension = ""
@@ -206,6 +220,7 @@ class BotState:
             file_name=file_name,
             mime_type=mime_type,
             content=content,
+            reported_size=reported_size,
         )
         self.files[stored.file_id] = stored
         return stored

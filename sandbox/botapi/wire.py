@@ -84,10 +84,10 @@ async def read_request(reader: asyncio.StreamReader) -> HttpRequest | None:
     return HttpRequest(method.upper(), unquote(parts.path), query, headers, body)
 
 
-def encode_response(
-    status: int, body: bytes, content_type: str = "application/json", keep_alive: bool = True
+def response_head(
+    status: int, length: int, content_type: str = "application/json", keep_alive: bool = True
 ) -> bytes:
-    """A complete HTTP/1.1 response with ``body``."""
+    """The status line and headers of an HTTP/1.1 response whose body has ``length`` bytes."""
     try:
         reason = HTTPStatus(status).phrase
     except ValueError:
@@ -95,11 +95,18 @@ def encode_response(
     head = (
         f"HTTP/1.1 {status} {reason}\r\n"
         f"Content-Type: {content_type}\r\n"
-        f"Content-Length: {len(body)}\r\n"
+        f"Content-Length: {length}\r\n"
         f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n"
         "\r\n"
     )
-    return head.encode("latin-1") + body
+    return head.encode("latin-1")
+
+
+def encode_response(
+    status: int, body: bytes, content_type: str = "application/json", keep_alive: bool = True
+) -> bytes:
+    """A complete HTTP/1.1 response with ``body``."""
+    return response_head(status, len(body), content_type, keep_alive) + body
 
 
 def json_response(status: int, payload: Any, keep_alive: bool = True) -> bytes:

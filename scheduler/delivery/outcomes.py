@@ -7,6 +7,7 @@ outcomes below.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -17,9 +18,9 @@ from scheduler.storage.outbox_repo import OutboxItem
 
 @dataclass(frozen=True, slots=True)
 class Sent:
-    """Telegram accepted the message."""
+    """Telegram accepted the message; ``message_id`` is None when its answer could not say."""
 
-    message_id: int
+    message_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,3 +73,6 @@ class Sender(Protocol):
 
 Render = Callable[[OutboxItem], Awaitable[Rendered | None]]
 """Builds the message for a planned item; None means it is no longer needed."""
+
+Hold = Callable[[OutboxItem], dt.datetime | None]
+"""When a due item must wait instead (outside working hours, say); None sends it now."""

@@ -8,6 +8,9 @@ new is claimed, so a database fault the process survives sends nothing twice. Wh
 must wait, the worker sends to another chat of the batch instead of stalling; rows that would
 wait long are put back for later without using up an attempt.
 
+A row of a kind that keeps to working hours, due outside them, is put back for the next
+working morning without using up an attempt (the ``hold`` port) and is not rendered.
+
 Outcomes: Sent is marked sent; RetryAfter pauses the whole bot and puts the row back for
 when the pause ends; Transient retries with backoff until the attempts run out; Blocked fails
 the row, ends the chat's subscriptions and cancels its other unsent rows; Migrated moves the
@@ -27,6 +30,7 @@ from typing import Any, TypeVar
 from scheduler.clock import Clock
 from scheduler.delivery.outcomes import (
     Blocked,
+    Hold,
     Migrated,
     Outcome,
     Rejected,
@@ -45,7 +49,7 @@ from scheduler.vocabulary.messages import MessageKind
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-SentHook = Callable[[OutboxItem, int], None]
+SentHook = Callable[[OutboxItem, int | None], None]
 FailedHook = Callable[[OutboxItem, str], None]
 
 # A group that keeps migrating is not followed forever.
@@ -74,6 +78,7 @@ class DeliveryWorker:
         poll_interval: float = 1.0,
         max_hold: float = 10.0,
         kinds: Sequence[MessageKind] | None = None,
+        hold: Hold | None = None,
         on_sent: SentHook | None = None,
         on_failed: FailedHook | None = None,
         sleep: Sleep = asyncio.sleep,
@@ -93,13 +98,14 @@ class DeliveryWorker:
         self._poll_interval = poll_interval
         self._max_hold = max_hold
         self._kinds = None if kinds is None else list(kinds)
+        self._hold = hold
         self._on_sent = on_sent
         self._on_failed = on_failed
         self._sleep = sleep
         self._wake = asyncio.Event()
         self._migrations: dict[int, int] = {}
         # Sends Telegram accepted whose outcome the database refused: row id -> (when, id).
-        self._unrecorded: dict[int, tuple[dt.datetime, int]] = {}
+        self._unrecorded: dict[int, tuple[dt.datetime, int | None]] = {}
 
     # -- entry points ----------------------------------------------------------------------
 
@@ -230,7 +236,11 @@ class DeliveryWorker:
             for item, wait in later:
                 at = now + dt.timedelta(seconds=wait)
                 await uow.outbox.retry_later(
-                    item.id, at, "waiting for sending limits", count_attempt=False
+                    item.id,
+                    at,
+                    "waiting for sending limits",
+                    by=self.worker_id,
+                    count_attempt=False,
                 )
 
         await self._record(put_back)
@@ -241,7 +251,7 @@ class DeliveryWorker:
         ids = [item.id for item in items]
 
         async def release(uow: UnitOfWork) -> None:
-            await uow.outbox.release(ids)
+            await uow.outbox.release(ids, by=self.worker_id)
 
         await self._record(release)
 
@@ -249,6 +259,25 @@ class DeliveryWorker:
 
     async def _deliver(self, item: OutboxItem, permit: Permit, queue: list[OutboxItem]) -> bool:
         """Render, send and record one item; never raises, returns whether it was sent."""
+        try:
+            held = self._hold(item) if self._hold is not None else None
+        except Exception:
+            log.exception("deciding whether outbox row %s waits failed; it goes now", item.id)
+            held = None
+        if held is not None:
+            permit.cancel()
+            await self._mark(
+                item,
+                "hold",
+                lambda uow: uow.outbox.retry_later(
+                    item.id,
+                    held,
+                    f"outside working hours: held until {held.isoformat()}",
+                    by=self.worker_id,
+                    count_attempt=False,
+                ),
+            )
+            return False
         try:
             rendered = await self._render(item)
         except Exception as exc:
@@ -258,7 +287,13 @@ class DeliveryWorker:
             return False
         if rendered is None:
             permit.cancel()
-            await self._record(lambda uow: uow.outbox.mark_cancelled(item.id, "no longer needed"))
+            await self._mark(
+                item,
+                "cancellation",
+                lambda uow: uow.outbox.mark_cancelled(
+                    item.id, "no longer needed", by=self.worker_id
+                ),
+            )
             return False
         try:
             outcome: Outcome = await self._sender.send(item.chat_id, rendered)
@@ -273,7 +308,11 @@ class DeliveryWorker:
         now = self._clock.now()
         match outcome:
             case Sent(message_id=message_id):
-                recorded = await self._record(lambda uow: _mark_sent(uow, item.id, now, message_id))
+                recorded = await self._mark(
+                    item,
+                    "send",
+                    lambda uow: uow.outbox.mark_sent(item.id, now, message_id, by=self.worker_id),
+                )
                 if recorded is None:
                     self._unrecorded[item.id] = (now, message_id)
                 self._migrations.pop(item.id, None)
@@ -283,13 +322,19 @@ class DeliveryWorker:
                 self._limiter.pause_for(seconds)
                 at = now + dt.timedelta(seconds=seconds)
                 error = f"flood control: retry after {seconds:g} s"
-                await self._record(
-                    lambda uow: uow.outbox.retry_later(item.id, at, error, count_attempt=False)
+                await self._mark(
+                    item,
+                    "pause",
+                    lambda uow: uow.outbox.retry_later(
+                        item.id, at, error, by=self.worker_id, count_attempt=False
+                    ),
                 )
             case Transient(description=description):
                 await self._retry(item, description)
             case Blocked(description=description):
-                await self._record(lambda uow: _blocked(uow, item, description))
+                await self._mark(
+                    item, "failure", lambda uow: _blocked(uow, item, description, self.worker_id)
+                )
                 queue[:] = [other for other in queue if other.chat_id != item.chat_id]
                 self._hook(self._on_failed, item, description)
             case Migrated(new_chat_id=new_chat_id):
@@ -304,10 +349,16 @@ class DeliveryWorker:
             await self._fail(item, error)
             return
         at = self._clock.now() + dt.timedelta(seconds=wait)
-        await self._record(lambda uow: uow.outbox.retry_later(item.id, at, error))
+        await self._mark(
+            item,
+            "retry",
+            lambda uow: uow.outbox.retry_later(item.id, at, error, by=self.worker_id),
+        )
 
     async def _fail(self, item: OutboxItem, error: str) -> None:
-        await self._record(lambda uow: uow.outbox.mark_failed(item.id, error))
+        await self._mark(
+            item, "failure", lambda uow: uow.outbox.mark_failed(item.id, error, by=self.worker_id)
+        )
         self._migrations.pop(item.id, None)
         self._hook(self._on_failed, item, error)
 
@@ -350,12 +401,28 @@ class DeliveryWorker:
         if not self._unrecorded:
             return
         waiting = dict(self._unrecorded)
+        lost = []
         async with self._db.unit_of_work() as uow:
             for item_id, (at, message_id) in waiting.items():
-                await uow.outbox.mark_sent(item_id, at, message_id)
+                if not await uow.outbox.mark_sent(item_id, at, message_id, by=self.worker_id):
+                    lost.append(item_id)
         for item_id in waiting:
             self._unrecorded.pop(item_id, None)
-        log.info("recorded %d sent rows the database had refused", len(waiting))
+        log.info("recorded %d sent rows the database had refused", len(waiting) - len(lost))
+        for item_id in lost:
+            _log_lost(item_id, self.worker_id, "send")
+
+    async def _mark(
+        self, item: OutboxItem, what: str, action: Callable[[UnitOfWork], Awaitable[bool]]
+    ) -> bool | None:
+        """Record an outcome of ``item`` (the ``what`` of it, for the log) through its claim.
+
+        False when the claim no longer holds the row; None when the database refused.
+        """
+        taken = await self._record(action)
+        if taken is False:
+            _log_lost(item.id, self.worker_id, what)
+        return taken
 
     async def _record(self, action: Callable[[UnitOfWork], Awaitable[T]]) -> T | None:
         """Run ``action`` in a transaction of its own, trying again if the database balks."""
@@ -386,15 +453,22 @@ class DeliveryWorker:
             log.exception("a delivery hook failed")
 
 
-async def _mark_sent(uow: UnitOfWork, item_id: int, at: dt.datetime, message_id: int) -> bool:
-    await uow.outbox.mark_sent(item_id, at, message_id)
-    return True
+def _log_lost(item_id: int, worker: str, what: str) -> None:
+    log.warning(
+        "outbox row %s is no longer held by %s: its lease ran out during the send and another "
+        "worker took it, so this %s is not recorded",
+        item_id,
+        worker,
+        what,
+    )
 
 
-async def _blocked(uow: UnitOfWork, item: OutboxItem, description: str) -> None:
-    await uow.outbox.mark_failed(item.id, description)
+async def _blocked(uow: UnitOfWork, item: OutboxItem, description: str, worker: str) -> bool:
+    # The chat cannot be reached whoever holds the row: its subscriptions end either way.
+    taken = await uow.outbox.mark_failed(item.id, description, by=worker)
     await uow.subscriptions.deactivate_chat(item.chat_id)
     await uow.outbox.cancel_pending_for_chat(item.chat_id, f"chat unreachable: {description}")
+    return taken
 
 
 def _harvest(tasks: set[asyncio.Task[bool]]) -> int:

@@ -15,6 +15,7 @@ ENGLISH = {
     "file_type": "the file is not a {expected} file",
     "encrypted": "the file is protected with a password; save it without one and send it again",
     "too_big": "the file has {size} bytes; a table may have at most {limit}",
+    "over_limit": "the file has more than {limit} bytes; a table may have at most {limit}",
     "too_many_rows": "the sheet has more than {limit} rows",
     "long_cell": "the cell has {length} characters; a cell may have at most {limit}",
     "no_header": "no row names the plan's columns ({columns})",

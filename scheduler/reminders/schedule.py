@@ -76,6 +76,23 @@ class ReminderSchedule:
         local = dt.datetime.combine(day, self.policy.send_time, tzinfo=self.tz)
         return local.astimezone(dt.UTC)
 
+    def held_until(self, now: dt.datetime) -> dt.datetime | None:
+        """When a reminder due at ``now`` may go out instead; None when it may go now.
+
+        Working hours run from the send time to the end of working hours on a working day.
+        Outside them a reminder waits for the next working morning's send instant: today's
+        when ``now`` is early on a working day, otherwise the next working day's.
+        """
+        local = now.astimezone(self.tz)
+        day, moment = local.date(), local.time()
+        policy = self.policy
+        if self.calendar.is_working_day(day):
+            if policy.send_time <= moment < policy.working_hours_end:
+                return None
+            if moment < policy.send_time:
+                return self.send_instant(day)
+        return self.send_instant(self.calendar.add_working_days(day, 1))
+
     def wave_days(self, after: dt.datetime, until: dt.datetime) -> list[dt.date]:
         """Working days whose send instant lies in ``(after, until]``, oldest first."""
         first = after.astimezone(self.tz).date()

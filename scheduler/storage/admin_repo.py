@@ -16,7 +16,7 @@ from scheduler.storage.tables import (
     PlanChangeAckRow,
     PlanVersionRow,
 )
-from scheduler.storage.writes import changed_rows, upsert
+from scheduler.storage.writes import changed_rows, insert_once, upsert
 
 
 class AdminsRepository:
@@ -110,23 +110,22 @@ class PlanVersionsRepository:
         await self._session.flush()
         return row.id
 
+    async def exists(self, version_id: int) -> bool:
+        found = await self._session.scalar(
+            select(PlanVersionRow.id).where(PlanVersionRow.id == version_id)
+        )
+        return found is not None
+
     async def acknowledge(
         self, version_id: int, chat_id: int, user_id: int, now: dt.datetime
     ) -> bool:
-        """Record an acknowledgement; False when this person had already acknowledged."""
-        existing = await self._session.scalar(
-            select(PlanChangeAckRow.id).where(
-                PlanChangeAckRow.version_id == version_id,
-                PlanChangeAckRow.chat_id == chat_id,
-                PlanChangeAckRow.user_id == user_id,
-            )
+        """Record a chat's acknowledgement; False when the chat had already acknowledged."""
+        return await insert_once(
+            self._session,
+            PlanChangeAckRow,
+            {"version_id": version_id, "chat_id": chat_id, "user_id": user_id, "at": now},
+            key=["version_id", "chat_id"],
         )
-        if existing is not None:
-            return False
-        self._session.add(
-            PlanChangeAckRow(version_id=version_id, chat_id=chat_id, user_id=user_id, at=now)
-        )
-        return True
 
     async def acknowledgements(self, version_id: int) -> list[tuple[int, int, dt.datetime]]:
         rows = await self._session.execute(

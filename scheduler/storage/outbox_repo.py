@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -156,44 +156,58 @@ class OutboxRepository:
         rows = (await self._session.execute(stmt)).scalars().all()
         return sorted((_item(r) for r in rows), key=lambda i: (i.due_at, i.id))
 
-    async def mark_sent(self, item_id: int, now: dt.datetime, message_id: int | None) -> None:
-        await self._finish(item_id, state=OutboxState.SENT, sent_at=now, message_id=message_id)
+    # Each mark is fenced by the claim: it takes only while the row is still "sending" for
+    # the worker that marks it. A send slower than the lease lets another worker take the
+    # row; the first worker's late outcome then changes nothing. Each returns whether it took.
 
-    async def mark_failed(self, item_id: int, error: str) -> None:
-        await self._finish(item_id, state=OutboxState.FAILED, last_error=error[:1000])
+    async def mark_sent(
+        self, item_id: int, now: dt.datetime, message_id: int | None, *, by: str
+    ) -> bool:
+        return await self._finish(
+            item_id, by, state=OutboxState.SENT, sent_at=now, message_id=message_id
+        )
 
-    async def mark_cancelled(self, item_id: int, reason: str) -> None:
-        await self._finish(item_id, state=OutboxState.CANCELLED, last_error=reason[:1000])
+    async def mark_failed(self, item_id: int, error: str, *, by: str) -> bool:
+        return await self._finish(item_id, by, state=OutboxState.FAILED, last_error=error[:1000])
+
+    async def mark_cancelled(self, item_id: int, reason: str, *, by: str) -> bool:
+        return await self._finish(
+            item_id, by, state=OutboxState.CANCELLED, last_error=reason[:1000]
+        )
 
     async def retry_later(
-        self, item_id: int, at: dt.datetime, error: str | None, *, count_attempt: bool = True
-    ) -> None:
+        self,
+        item_id: int,
+        at: dt.datetime,
+        error: str | None,
+        *,
+        by: str,
+        count_attempt: bool = True,
+    ) -> bool:
         """Return the row to the queue for another attempt at ``at``.
 
         ``count_attempt=False`` puts it back without using up an attempt: the message was not
         tried (flood control paused the bot, or the chat's limits made it wait).
         """
-        await self._session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == item_id)
-            .values(
-                state=OutboxState.PENDING,
-                next_attempt_at=at,
-                attempts=OutboxRow.attempts + (1 if count_attempt else 0),
-                claimed_by=None,
-                claimed_at=None,
-                last_error=None if error is None else error[:1000],
-            )
+        return await self._finish(
+            item_id,
+            by,
+            state=OutboxState.PENDING,
+            next_attempt_at=at,
+            attempts=OutboxRow.attempts + (1 if count_attempt else 0),
+            last_error=None if error is None else error[:1000],
         )
 
-    async def release(self, item_ids: Sequence[int]) -> None:
-        """Give claimed rows back untouched, e.g. at a graceful shutdown."""
-        if item_ids:
-            await self._session.execute(
-                update(OutboxRow)
-                .where(OutboxRow.id.in_(list(item_ids)), OutboxRow.state == OutboxState.SENDING)
-                .values(state=OutboxState.PENDING, claimed_by=None, claimed_at=None)
-            )
+    async def release(self, item_ids: Sequence[int], *, by: str) -> int:
+        """Give claimed rows back untouched, e.g. at a graceful shutdown; how many went back."""
+        if not item_ids:
+            return 0
+        return await changed_rows(
+            self._session,
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(list(item_ids)), _held_by(by))
+            .values(state=OutboxState.PENDING, claimed_by=None, claimed_at=None),
+        )
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> list[int]:
         """A group became a supergroup: its unsent messages follow it to the new id.
@@ -299,6 +313,23 @@ class OutboxRepository:
             .limit(1)
         )
 
+    async def was_sent(self, chat_id: int, control_point: str, kind: MessageKind) -> bool:
+        """Whether a message of ``kind`` for ``control_point`` went, or is going, to the chat.
+
+        A row still "sending" counts: Telegram may have shown it before the worker recorded it.
+        """
+        found = await self._session.scalar(
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.chat_id == chat_id,
+                OutboxRow.control_point == control_point,
+                OutboxRow.kind == kind,
+                OutboxRow.state.in_([OutboxState.SENT, OutboxState.SENDING]),
+            )
+            .limit(1)
+        )
+        return found is not None
+
     async def chats_of(self, control_point: str) -> list[int]:
         rows = await self._session.scalars(
             select(OutboxRow.chat_id).where(OutboxRow.control_point == control_point).distinct()
@@ -309,9 +340,16 @@ class OutboxRepository:
         row = await self._session.get(OutboxRow, item_id)
         return None if row is None else _item(row)
 
-    async def _finish(self, item_id: int, **values: Any) -> None:
-        await self._session.execute(
+    async def _finish(self, item_id: int, by: str, **values: Any) -> bool:
+        changed = await changed_rows(
+            self._session,
             update(OutboxRow)
-            .where(OutboxRow.id == item_id)
-            .values(claimed_by=None, claimed_at=None, **values)
+            .where(OutboxRow.id == item_id, _held_by(by))
+            .values(claimed_by=None, claimed_at=None, **values),
         )
+        return bool(changed)
+
+
+def _held_by(worker: str) -> ColumnElement[bool]:
+    """The rows ``worker``'s claim still holds."""
+    return and_(OutboxRow.state == OutboxState.SENDING, OutboxRow.claimed_by == worker)

@@ -271,13 +271,16 @@ class PlanVersionRow(Base):
 
 
 class PlanChangeAckRow(Base):
-    """Someone in a chat pressed "acknowledged" under a plan change."""
+    """A chat acknowledged the notice of a plan change it was sent: once, by whoever pressed.
+
+    The version must exist, and only a chat the notice went to may acknowledge it.
+    """
 
     __tablename__ = "plan_change_acks"
-    __table_args__ = (UniqueConstraint("version_id", "chat_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("version_id", "chat_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    version_id: Mapped[int] = mapped_column(Integer, index=True)
+    version_id: Mapped[int] = mapped_column(Integer, ForeignKey("plan_versions.id"), index=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     user_id: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -1,4 +1,6 @@
-"""Writes every repository makes alike on SQLite and PostgreSQL: an upsert, a counted change."""
+"""Writes every repository makes alike on SQLite and PostgreSQL: an upsert, an insert made at
+most once, a counted change.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +37,20 @@ async def upsert(
         index_elements=list(key), set_={column: stmt.excluded[column] for column in changing}
     )
     await session.execute(stmt)
+
+
+async def insert_once(
+    session: AsyncSession, row_type: type[Base], values: Mapping[str, Any], *, key: Sequence[str]
+) -> bool:
+    """Insert ``values`` unless a row with the same ``key`` exists; True if this one did.
+
+    Two presses at once would race on a read-then-insert; the unique key settles it.
+    """
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    table: Table = row_type.__table__  # type: ignore[assignment]
+    stmt = module.insert(table).values(**values).on_conflict_do_nothing(index_elements=list(key))
+    return bool(await changed_rows(session, stmt))
 
 
 async def changed_rows(session: AsyncSession, statement: Executable) -> int:

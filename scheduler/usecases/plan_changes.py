@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scheduler.clock import Clock
@@ -28,15 +28,24 @@ from scheduler.plan.table_files import MAX_FILE_BYTES, format_of
 from scheduler.plan.table_problems import TableImportError, TableProblem
 from scheduler.plan.validation import PlanError, parse_plan
 from scheduler.plan_runtime import PlanHolder, PlanRuntime, RuntimeFactory
-from scheduler.refusals import Refusal
+from scheduler.refusals import Refusal, Why
 from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.unit_of_work import Database, UnitOfWork
+from scheduler.uploads import Fetch, TooLarge
 from scheduler.usecases.core import Answer, Core, Visit
 from scheduler.vocabulary.messages import MessageKind
 from scheduler.vocabulary.subscriptions import Follow
 
 # A plan file is small: the 2015–2016 plan is about 60 KB; far more is surely a mistake.
 MAX_PLAN_BYTES = 2 * 1024 * 1024
+
+
+# The outbox's control point of the notices of a version: "plan:<version>".
+NOTICE_PREFIX = "plan:"
+
+
+def notice_point(version: int) -> str:
+    return f"{NOTICE_PREFIX}{version}"
 
 
 def file_hash(text: str) -> str:
@@ -138,7 +147,7 @@ async def _notify(
     messages = [
         NewMessage(
             chat_id=chat_id,
-            control_point=f"plan:{version}",
+            control_point=notice_point(version),
             slot="change",
             kind=MessageKind.PLAN_CHANGE,
             due_at=now,
@@ -153,13 +162,30 @@ async def _notify(
     return len(messages)
 
 
-async def acknowledge_change(core: Core, caller: Caller, *, version: int) -> Answer[bool]:
-    """Record that someone in the chat read the change; False when they had already."""
+async def acknowledge_change(core: Core, caller: Caller, *, version: int) -> Answer[Refusal | None]:
+    """Record that the chat read the notice of ``version``: once per chat.
+
+    Only a chat that was sent the notice of ``version`` may acknowledge it: a button's data
+    can be forged, and an acknowledgement from elsewhere would count a chat never told. Any
+    other press (a version that does not exist, a chat not told, a second press in a chat
+    that acknowledged already) is refused and recorded.
+    """
     async with core.visit(caller) as visit:
-        fresh = await visit.uow.plan_versions.acknowledge(
-            version, caller.chat_id or 0, caller.user_id or 0, visit.now
-        )
-        return visit.answer(fresh)
+        uow, chat, user = visit.uow, caller.chat_id, caller.user_id
+        if not await uow.plan_versions.exists(version):
+            refusal = Refusal.of(Why.NO_SUCH_VERSION, version=version)
+        elif (
+            chat is None
+            or user is None
+            or not await uow.outbox.was_sent(chat, notice_point(version), MessageKind.PLAN_CHANGE)
+        ):
+            refusal = Refusal.of(Why.NOT_NOTIFIED, version=version)
+        elif not await uow.plan_versions.acknowledge(version, chat, user, visit.now):
+            refusal = Refusal.of(Why.ALREADY_ACKNOWLEDGED, version=version)
+        else:
+            return visit.answer(None)
+        await visit.record("plan.ack", {"version": version, "why": refusal.why}, allowed=False)
+        return visit.answer(refusal)
 
 
 @dataclass(frozen=True)
@@ -179,7 +205,7 @@ async def change_acknowledgements(core: Core, caller: Caller) -> Answer[ChangeAc
         if point is None:
             return visit.answer(ChangeAcks(None, (), ()))
         chats = await uow.outbox.chats_of(point)
-        number = int(point.split(":", 1)[1])
+        number = int(point.removeprefix(NOTICE_PREFIX))
         acks = await uow.plan_versions.acknowledgements(number)
         return visit.answer(ChangeAcks(number, tuple(chats), tuple(acks)))
 
@@ -219,9 +245,9 @@ async def upload_plan(
     core: Core,
     caller: Caller,
     *,
-    fetch: Callable[[], Awaitable[bytes]],
+    fetch: Fetch,
     name: str,
-    size: int,
+    size: int | None,
 ) -> Answer[PlanChanged | Rejected | Refusal]:
     """Put an uploaded plan file in force if it is valid; otherwise keep the running plan.
 
@@ -229,7 +255,8 @@ async def upload_plan(
     (or the decree's Word form), imported as ``plan import`` does, its agencies keeping the
     codes the plan in force gives their names. The file is fetched only once the sender is
     known to be an administrator, and outside any transaction, since a download may take a
-    while.
+    while. ``size`` is what the update says: a file said to be too large is refused unread,
+    but a missing or smaller size is not believed, and the download stops at the limit.
     """
     async with core.visit(caller) as visit:
         refused = await visit.refuse_unless_admin("plan.upload", {"file": name, "bytes": size})
@@ -244,27 +271,41 @@ async def upload_plan(
     return visit.answer(changed)
 
 
-async def _read_upload(
-    core: Core, fetch: Callable[[], Awaitable[bytes]], name: str, size: int
-) -> Plan | Rejected:
+async def _read_upload(core: Core, fetch: Fetch, name: str, size: int | None) -> Plan | Rejected:
     """The plan an uploaded file holds, or why it holds none."""
-    if format_of(name) is not None:
-        if size > MAX_FILE_BYTES:
-            return _refused([TableProblem("too_big", {"size": size, "limit": MAX_FILE_BYTES})])
+    table = format_of(name) is not None
+    limit = MAX_FILE_BYTES if table else MAX_PLAN_BYTES
+    try:
+        if size is not None and size > limit:
+            raw = None
+        else:
+            raw = await fetch(limit)
+    except TooLarge:
+        size, raw = None, None
+    if raw is None:
+        return _too_big(name, size, limit, table=table)
+    if table:
         known = core.runtime.plan.agencies
         try:
-            return import_plan_file(await fetch(), name, known_agencies=known).plan
+            return import_plan_file(raw, name, known_agencies=known).plan
         except TableImportError as exc:
             return _refused(exc.problems)
         except DecreeImportError as exc:
             return _refused([TableProblem("invalid", {"message": str(exc)})])
-    if size > MAX_PLAN_BYTES:
-        too_big = f"{name}: the file has {size} bytes; a plan file may have at most"
-        return Rejected((f"{too_big} {MAX_PLAN_BYTES}",))
     try:
-        return parse_plan(await fetch(), source=name)
+        return parse_plan(raw, source=name)
     except PlanError as exc:
         return Rejected(tuple(str(p) for p in exc.problems))
+
+
+def _too_big(name: str, size: int | None, limit: int, *, table: bool) -> Rejected:
+    """The refusal of a file over ``limit``: of its size when known, else of what was read."""
+    if table:
+        if size is None:
+            return _refused([TableProblem("over_limit", {"limit": limit})])
+        return _refused([TableProblem("too_big", {"size": size, "limit": limit})])
+    has = f"{size} bytes" if size is not None else f"more than {limit} bytes"
+    return Rejected((f"{name}: the file has {has}; a plan file may have at most {limit}",))
 
 
 def _refused(problems: Sequence[TableProblem]) -> Rejected:

@@ -3,10 +3,13 @@
 A planned message is rendered when it is sent: its facts as of now (for the kinds about a
 control point; None when it needs sending no more) and its chat's languages. A request to
 accept a report is not sent once the report no longer waits (withdrawn, or decided).
+Before that, a kind that keeps to working hours is held until the next working morning
+when it comes due outside them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from scheduler.participants import LanguagePrefs
@@ -48,3 +51,13 @@ async def plan_due_reminders(core: Core) -> TickResult:
     admins = await all_admins(core)
     runtime = core.runtime
     return await tick(core.db, core.clock, runtime.schedule, admins, runtime.control)
+
+
+def held_until(core: Core, item: OutboxItem) -> dt.datetime | None:
+    """When ``item``, due now, may go out instead; None when it may go now.
+
+    Only the kinds that keep to working hours wait (``KindSpec.working_hours``).
+    """
+    if not MESSAGE_KINDS[item.kind].working_hours:
+        return None
+    return core.runtime.schedule.held_until(core.clock.now())

@@ -55,12 +55,15 @@ class KindSpec:
     are rendered from its facts when sent and not sent once it needs nothing more.
     ``superseded``: a later message of the same point in the same chat makes this one
     unneeded (an old reminder is not sent after a newer one). ``title_key`` is the catalog
-    key of a reminder's heading.
+    key of a reminder's heading. ``working_hours``: the message keeps to working hours; one
+    that would go out after them or on a day off (a backlog after a long pause or an
+    outage) waits for the next working morning's send time.
     """
 
     audience: Audience | None = None
     superseded: bool = False
     title_key: str | None = None
+    working_hours: bool = False
 
     def __post_init__(self) -> None:
         if (self.audience is None) != (self.title_key is None):
@@ -81,11 +84,18 @@ class KindSpec:
 MESSAGE_KINDS: Mapping[MessageKind, KindSpec] = MappingProxyType(
     {
         MessageKind.REMINDER: KindSpec(
-            Audience.AGENCIES, superseded=True, title_key="reminder.title.reminder"
+            Audience.AGENCIES,
+            superseded=True,
+            title_key="reminder.title.reminder",
+            working_hours=True,
         ),
         MessageKind.OVERDUE: KindSpec(
-            Audience.AGENCIES, superseded=True, title_key="reminder.title.overdue"
+            Audience.AGENCIES,
+            superseded=True,
+            title_key="reminder.title.overdue",
+            working_hours=True,
         ),
+        # An escalation, like an administrator's broadcast, goes out whenever it can.
         MessageKind.ESCALATION: KindSpec(
             Audience.CONTROLLERS, title_key="reminder.title.escalation"
         ),

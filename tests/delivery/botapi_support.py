@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
+from bot.delivery.answers import AnswerKeepingRequest
 from sandbox.botapi import BotApiServer
 
 # Shaped like a real token, so that the test can tell whether it leaks into an error text.
@@ -21,7 +21,7 @@ async def bot_on_server(
     server = BotApiServer(token=TOKEN)
     server.start()
     try:
-        request = HTTPXRequest(
+        request = AnswerKeepingRequest(
             connection_pool_size=pool, read_timeout=read_timeout, pool_timeout=5.0
         )
         bot = Bot(TOKEN, base_url=server.base_url, request=request)

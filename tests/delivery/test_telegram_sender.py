@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pytest
 from telegram.error import RetryAfter as PtbRetryAfter
@@ -114,3 +115,34 @@ def test_retry_after_is_read_as_seconds_either_way(
             whole, part = PtbRetryAfter(7), PtbRetryAfter(dt.timedelta(seconds=1.5))
     assert retry_after_seconds(whole) == 7.0
     assert retry_after_seconds(part) == 1.5
+
+
+@pytest.mark.parametrize(
+    ("shape", "readable"), [("truncated", True), ("no_result", False), ("bad_result", False)]
+)
+async def test_a_send_telegram_accepted_is_sent_even_if_its_answer_cannot_be_read(
+    shape: str, readable: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with bot_on_server() as (server, bot):
+        server.private_chat(USER)
+        server.fail_unreadable(shape, method="sendMessage")
+        outcome = await TelegramSender(bot).send(USER, Rendered(TEXT))
+        (stored,) = server.sent_messages(USER)
+        # What could be read of the answer is kept: the message id, when it was there.
+        assert outcome == Sent(stored["message_id"] if readable else None)
+        assert f"chat {USER}" in caplog.text and "could not be read" in caplog.text
+        assert TOKEN not in caplog.text
+        # One warning says it; no error, no traceback.
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+        # The next answer is read as usual.
+        assert await TelegramSender(bot).send(USER, Rendered("келесі")) == Sent(
+            stored["message_id"] + 1
+        )
+
+
+async def test_an_unreadable_error_answer_is_not_taken_for_a_send() -> None:
+    async with bot_on_server() as (server, bot):
+        server.private_chat(USER)
+        server.fail_with(502, "<html>Bad Gateway", method="sendMessage")
+        assert isinstance(await TelegramSender(bot).send(USER, Rendered(TEXT)), Transient)
+        assert server.sent_messages(USER) == []

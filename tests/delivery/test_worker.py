@@ -21,6 +21,7 @@ from scheduler.delivery.worker import DeliveryWorker
 from scheduler.presentation import Rendered
 from scheduler.storage.outbox_repo import OutboxItem, OutboxState
 from scheduler.storage.unit_of_work import Database
+from scheduler.vocabulary.messages import MessageKind
 from tests.delivery.fakes import START, FakeTime, ScriptedSender, enqueue, message, render_text
 from tests.delivery.rows import active_subscribers, outbox_row, outbox_rows
 
@@ -284,3 +285,33 @@ def test_limits_default_to_telegrams() -> None:
         20,
         60.0,
     )
+
+
+async def test_a_row_held_to_working_hours_goes_back_for_then_without_an_attempt(
+    db: Database,
+) -> None:
+    morning = START + dt.timedelta(hours=13)
+    kinds = {1: MessageKind.REMINDER, 2: MessageKind.ESCALATION, 3: MessageKind.OVERDUE}
+
+    def hold(item: OutboxItem) -> dt.datetime | None:
+        held = item.kind in (MessageKind.REMINDER, MessageKind.OVERDUE)
+        return morning if held and setup.clock.now() < morning else None
+
+    setup = Setup(db, hold=hold)
+    ids = await enqueue(
+        db, [replace(message(chat, slot=str(chat)), kind=kind) for chat, kind in kinds.items()]
+    )
+    assert await setup.worker.drain_once() == 1
+    assert [d.chat_id for d in setup.sender.calls] == [2]
+    rows = {r.id: r for r in await outbox_rows(db)}
+    for held in (ids[0], ids[2]):
+        row = rows[held]
+        assert (row.state, row.attempts, row.next_attempt_at) == (OutboxState.PENDING, 0, morning)
+        assert row.claimed_by is None
+    assert rows[ids[1]].state == OutboxState.SENT
+
+    setup.clock.set(morning - dt.timedelta(seconds=1))
+    assert await setup.worker.drain_once() == 0
+    setup.clock.set(morning)
+    assert await setup.worker.drain_once() == 2
+    assert sorted(d.chat_id for d in setup.sender.calls) == [1, 2, 3]

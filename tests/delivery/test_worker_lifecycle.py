@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from scheduler.clock import FakeClock
-from scheduler.delivery.outcomes import Outcome
+from scheduler.delivery.outcomes import Outcome, Sent, Transient
 from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.delivery.worker import DeliveryWorker
 from scheduler.presentation import Rendered
@@ -192,3 +192,87 @@ async def test_run_survives_a_broken_database_cycle(db: Database) -> None:
     await asyncio.wait_for(running, 2)
     db.unit_of_work = real  # type: ignore[method-assign]
     assert [d.chat_id for d in sender.calls] == [1]
+
+
+class SlowFirstSend:
+    """The first send hangs until released and then ends with ``first``; the rest succeed."""
+
+    def __init__(self, first: Outcome, ledger: ScriptedSender) -> None:
+        self.first: Outcome | None = first
+        self.ledger = ledger
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def send(self, chat_id: int, message: Rendered) -> Outcome:
+        if self.first is None:
+            return await self.ledger.send(chat_id, message)
+        outcome, self.first = self.first, None
+        self.started.set()
+        await self.release.wait()
+        return outcome
+
+
+@pytest.mark.parametrize(
+    "late", [Transient("TimedOut: no answer in time"), Sent(999)], ids=["failed", "sent"]
+)
+async def test_a_lease_run_out_mid_send_leaves_the_row_to_the_claim_that_holds_it(
+    db: Database, late: Outcome, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeClock(START)
+    [row_id] = await enqueue(db, [message(1)])
+    ledger = ScriptedSender()
+    slow = SlowFirstSend(late, ledger)
+    first = asyncio.create_task(worker(db, clock, slow, "a").drain_once())
+    await asyncio.wait_for(slow.started.wait(), 5)
+    # The send takes longer than the lease: another worker takes the row and sends it.
+    clock.advance(LEASE + dt.timedelta(seconds=1))
+    assert await worker(db, clock, ScriptedSender(calls=ledger.calls), "b").drain_once() == 1
+    (taken,) = await outbox_rows(db)
+    assert (taken.state, taken.message_id) == (OutboxState.SENT, 100)
+
+    # The slow send ends at last; its outcome belongs to a claim that no longer holds the row.
+    slow.release.set()
+    await asyncio.wait_for(first, 5)
+    (row,) = await outbox_rows(db)
+    assert (row.id, row.state, row.message_id, row.attempts) == (row_id, OutboxState.SENT, 100, 0)
+    assert row.sent_at == taken.sent_at
+    assert "no longer held" in caplog.text
+    # Nothing goes out again later, and the row keeps its one mark.
+    clock.advance(dt.timedelta(hours=1))
+    for name in ("a", "b"):
+        assert await worker(db, clock, ledger, name).drain_once() == 0
+    assert [d.chat_id for d in ledger.calls] == [1]
+
+
+async def test_marks_are_taken_only_from_the_claim_that_holds_the_row(db: Database) -> None:
+    clock = FakeClock(START)
+    await enqueue(db, [message(chat) for chat in (1, 2, 3, 4, 5)])
+    now = clock.now()
+    async with db.unit_of_work() as uow:
+        items = await uow.outbox.claim(now, "a", limit=5, lease=LEASE)
+    ids = [item.id for item in items]
+    async with db.unit_of_work() as uow:
+        outbox = uow.outbox
+        assert not await outbox.mark_sent(ids[0], now, 1, by="b")
+        assert not await outbox.mark_failed(ids[1], "x", by="b")
+        assert not await outbox.mark_cancelled(ids[2], "x", by="b")
+        assert not await outbox.retry_later(ids[3], now, "x", by="b")
+        assert await outbox.release(ids, by="b") == 0
+    assert {r.state for r in await outbox_rows(db)} == {OutboxState.SENDING}
+    async with db.unit_of_work() as uow:
+        outbox = uow.outbox
+        assert await outbox.mark_sent(ids[0], now, 1, by="a")
+        assert await outbox.mark_failed(ids[1], "x", by="a")
+        assert await outbox.mark_cancelled(ids[2], "x", by="a")
+        assert await outbox.retry_later(ids[3], now, "x", by="a")
+        assert await outbox.release(ids, by="a") == 1
+        # A row already marked takes no second mark, even from the claim that marked it.
+        assert not await outbox.mark_failed(ids[0], "late", by="a")
+    states = [r.state for r in await outbox_rows(db)]
+    assert states == [
+        OutboxState.SENT,
+        OutboxState.FAILED,
+        OutboxState.CANCELLED,
+        OutboxState.PENDING,
+        OutboxState.PENDING,
+    ]

@@ -255,3 +255,63 @@ async def test_a_group_gets_its_reminders_in_its_own_language(
         )
         assert reminder["text"].startswith("⏰ Reminder · task no. 6")
         assert "today" in reminder["text"]
+
+
+async def test_in_private_a_reply_to_a_message_not_the_bots_is_answered(
+    botapi: BotApiServer, database_url: str
+) -> None:
+    async with running_bot(botapi, database_url) as bot:
+        server = bot.server
+        server.user(OUTSIDER, "Outsider")
+        server.user(OFFICER, "Officer")
+        server.private_chat(OUTSIDER)
+        mark = server.mark()
+        own = server.send_text(OUTSIDER, "Комиссия отырысы өтті")["message"]
+        await server.wait_for_message(OUTSIDER, since=mark)
+        forwarded = {
+            "message_id": own["message_id"] + 100,
+            "date": own["date"],
+            "chat": own["chat"],
+            "from": own["from"],
+            "forward_origin": {"type": "hidden_user", "sender_user_name": "Басқа", "date": 0},
+            "text": "Хаттама қоса беріледі",
+        }
+        quoted_channel = {
+            **forwarded,
+            "from": None,
+            "sender_chat": {"id": -1001, "type": "channel"},
+        }
+        replies = [
+            lambda text: server.send_text(OUTSIDER, text, reply_to=own),
+            *(
+                lambda text, quoted=quoted: server.send_raw_update(
+                    {
+                        "message": {
+                            "message_id": own["message_id"] + 200,
+                            "date": own["date"],
+                            "chat": own["chat"],
+                            "from": own["from"],
+                            "text": text,
+                            "reply_to_message": {k: v for k, v in quoted.items() if v is not None},
+                        }
+                    }
+                )
+                for quoted in (forwarded, quoted_channel)
+            ),
+        ]
+        for reply in replies:
+            for text in ("орындалды", "бұл не?"):
+                mark = server.mark()
+                reply(text)
+                answer = await server.wait_for_message(OUTSIDER, since=mark)
+                assert "/done" in answer["text"], answer["text"]
+
+        # In a group, a reply to another person is talk between people: the bot keeps out.
+        server.group(GROUP, "МСМ", members=[OUTSIDER, OFFICER])
+        said = server.send_text(OFFICER, "Ертең кездесеміз", chat=GROUP)["message"]
+        mark = server.mark()
+        server.send_text(OUTSIDER, "орындалды", chat=GROUP, reply_to=said)
+        server.send_text(OUTSIDER, "/help", chat=GROUP)
+        answer = await server.wait_for_message(GROUP, since=mark)
+        assert "/task" in answer["text"]
+        assert len(server.sent_messages(GROUP, since=mark)) == 1

@@ -11,6 +11,9 @@ counts as in flight from the moment its send starts until its outcome is committ
 loses the outcome of exactly those rows; their leases run out and the next run sends them
 again. So each kill duplicates at most ``concurrency`` messages, and loses none.
 
+Each duplicate is traced to its kill: a copy that its chat received again later is one whose
+outcome was lost, and it belongs to the run during which the server carried it out.
+
 Used by ``tests/reliability/test_crashes.py`` (a few hundred chats) and ``bench/crash.py``.
 """
 
@@ -58,6 +61,8 @@ class CrashRun:
     kills: int = 0
     sends_at_kills: list[int] = field(default_factory=list)
     terms: int = 0
+    # The server's call marks at the start and at the kill of each killed run.
+    kill_windows: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def database(self) -> Path:
@@ -135,6 +140,7 @@ class CrashRun:
 
     def kill_after(self, more: int) -> None:
         """Start the bot, SIGKILL it once ``more`` further sends went through."""
+        started = self.server.mark()
         process = self.start()
         try:
             self._wait_for_sends(self._successful_calls() + more, process)
@@ -143,6 +149,7 @@ class CrashRun:
             process.wait(30)
         self.kills += 1
         self.sends_at_kills.append(self._successful_calls())
+        self.kill_windows.append((started, self.server.mark()))
 
     def terminate_after(self, more: int) -> int:
         """Start the bot, SIGTERM it once ``more`` further sends went through; its exit code."""
@@ -190,6 +197,28 @@ class CrashRun:
 
     def duplicates(self) -> int:
         return sum(n - 1 for n in self.copies().values() if n > 1)
+
+    def duplicates_per_kill(self) -> tuple[list[int], int]:
+        """The duplicates each kill caused, and those no kill explains (which must be none).
+
+        A successful send to a chat that later received another is a copy whose outcome was
+        lost; it is counted against the killed run that carried it out.
+        """
+        per_kill = [0] * len(self.kill_windows)
+        unexplained = 0
+        chats = set(self.chats)
+        by_chat: dict[int, list[int]] = {}
+        for call in self.server.calls("sendMessage"):
+            if call.ok and call.chat_id in chats:
+                by_chat.setdefault(call.chat_id, []).append(call.seq)
+        for seqs in by_chat.values():
+            for seq in sorted(seqs)[:-1]:
+                found = [i for i, (lo, hi) in enumerate(self.kill_windows) if lo <= seq < hi]
+                if found:
+                    per_kill[found[0]] += 1
+                else:
+                    unexplained += 1
+        return per_kill, unexplained
 
     def recorded_copies_exist(self) -> bool:
         """Every sent row names a message its chat really holds."""

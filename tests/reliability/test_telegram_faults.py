@@ -203,3 +203,33 @@ async def test_an_answer_lost_after_telegram_acted_means_a_second_copy(
     # The row records the copy whose answer arrived: the second one.
     _first, second = (m["message_id"] for m in botapi.sent_messages(other))
     assert sent[other] == second
+
+
+async def test_an_unreadable_answer_to_an_accepted_send_is_never_sent_again(
+    botapi: BotApiServer, tmp_path: Path
+) -> None:
+    """Once Telegram said ok, the row is sent: it was resent every 1-3 s before."""
+    admin, chats = 72_001, [72_002, 72_003, 72_004]
+    for chat in (admin, *chats):
+        botapi.private_chat(chat)
+    for chat, shape in zip(chats, ("truncated", "no_result", "bad_result"), strict=True):
+        # Every answer to these chats is unreadable, so a second send would show.
+        botapi.fail_unreadable(shape, method="sendMessage", chat_id=chat, times=None)
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/unreadable.sqlite3"
+    clock = SystemClock()
+    async with running_bot(
+        botapi, database_url, clock=clock, limiter=RateLimiter(RELAXED), admin_ids=(admin,)
+    ) as bot:
+        svc = bot.svc
+        await save_chats(svc.db, [admin, *chats])
+        await broadcast_to_all(svc.core, admin, "Сынақ")
+        svc.delivery.wake()
+        await drained(svc.db, within=10)
+        rows = await outbox(svc.db)
+    assert per_chat(copies(botapi, chats), "broadcast") == Counter(dict.fromkeys(chats, 1))
+    sent = {r.chat_id: r for r in rows if r.kind == MessageKind.BROADCAST}
+    assert {r.state for r in sent.values()} == {OutboxState.SENT}
+    assert all(r.attempts == 0 for r in sent.values())
+    # The truncated answer still named the message; the others named none.
+    (held,) = botapi.sent_messages(chats[0])
+    assert [sent[c].message_id for c in chats] == [held["message_id"], None, None]

@@ -70,7 +70,7 @@ async def test_the_real_plan_is_chased_exactly_as_the_policy_says(db: Database) 
             for item in items:
                 assert item.kind is not MessageKind.MISSED_DIGEST
                 planned[(item.control_point, item.slot, day)] += 1
-                await uow.outbox.mark_sent(item.id, clock.now(), None)
+                await uow.outbox.mark_sent(item.id, clock.now(), None, by="sim")
 
     # One message per point and slot: the watcher follows several agencies of many points.
     assert max(planned.values()) == 1

@@ -101,14 +101,14 @@ async def _deliver(
         )
         for item in items:
             if item.kind is MessageKind.MISSED_DIGEST:
-                await uow.outbox.mark_sent(item.id, clock.now(), None)
+                await uow.outbox.mark_sent(item.id, clock.now(), None, by="sim")
                 log[item.chat_id].append((item.control_point, item.slot, clock.now()))
                 continue
             facts = await reminder_facts(uow, item, schedule, today, DONE_CLOSES)
             if facts is None:
-                await uow.outbox.mark_cancelled(item.id, "not needed")
+                await uow.outbox.mark_cancelled(item.id, "not needed", by="sim")
             else:
-                await uow.outbox.mark_sent(item.id, clock.now(), None)
+                await uow.outbox.mark_sent(item.id, clock.now(), None, by="sim")
                 log[item.chat_id].append((item.control_point, item.slot, clock.now()))
 
 

@@ -238,7 +238,7 @@ class Year:
                 now, "year", limit=10, lease=dt.timedelta(minutes=5), kinds=[MessageKind.PROMPT]
             )
             for item in claimed:
-                await uow.outbox.mark_sent(item.id, now, next(self.message_ids))
+                await uow.outbox.mark_sent(item.id, now, next(self.message_ids), by="year")
             message = await uow.session.scalar(
                 select(OutboxRow.message_id)
                 .where(OutboxRow.kind == MessageKind.PROMPT, OutboxRow.chat_id == caller.chat_id)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import AsyncIterator
+
+import pytest
 from sqlalchemy import select
 
+from sandbox.botapi.model import FileRead
 from sandbox.botapi.server import BotApiServer
 from scheduler.storage.tables import AuditRow
+from scheduler.uploads import TooLarge, read_bounded
 from tests.security.plan_mutations import MUTATIONS
 from tests.security.support import BotThread, bot_thread, refused_calls, say, table_rows
 
@@ -43,3 +49,64 @@ def test_every_broken_upload_is_refused_and_the_old_plan_kept(
         assert runner.run(table_rows(runner.bot.svc.db, ["plan_versions"])) == versions
         assert runner.run(_changes(runner)) == []
         assert DEADLINE_OF_TASK_6 in say(botapi, ADMIN, "/task 6")["text"]
+
+
+PLAN_LIMIT = 2 * 1024 * 1024
+TABLE_LIMIT = 5 * 1024 * 1024
+
+
+def _read_of(server: BotApiServer, file_id: str, timeout: float = 5.0) -> FileRead:
+    """The server's record of the bot's download of ``file_id``, once the download ended."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [r for r in server.file_reads() if r.file_id == file_id]
+        if found:
+            return found[-1]
+        time.sleep(0.02)
+    raise TimeoutError(f"the bot never downloaded {file_id}")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "limit"),
+    [
+        ("plan.json", b"{" + b" " * (20 * 1024 * 1024) + b"}", PLAN_LIMIT),
+        ("plan.csv", b"a;b\n" * (8 * 1024 * 1024), TABLE_LIMIT),
+    ],
+    ids=["json-20MB", "csv-32MB"],
+)
+def test_the_size_limit_counts_the_bytes_whatever_the_update_says(
+    botapi: BotApiServer, database_url: str, name: str, content: bytes, limit: int
+) -> None:
+    with bot_thread(botapi, database_url, admin_ids=(ADMIN,)) as runner:
+        botapi.user(ADMIN, "Admin")
+        botapi.private_chat(ADMIN)
+        version = runner.bot.svc.core.plans.version
+        # The update leaves the size out, or understates it: only the bytes tell.
+        for declared in (None, 1000):
+            mark = botapi.mark()
+            update = botapi.send_document(ADMIN, name, content, file_size=declared)
+            document = update["message"]["document"]
+            assert document.get("file_size") == declared
+            answer = botapi.wait_for_message_sync(ADMIN, since=mark, timeout=20)["text"]
+            assert str(limit) in answer, answer
+            assert runner.bot.svc.core.plans.version == version
+            # Far more than the limit and whatever the sockets buffer: reading stopped early.
+            read = _read_of(botapi, document["file_id"])
+            assert not read.complete, read
+        assert DEADLINE_OF_TASK_6 in say(botapi, ADMIN, "/task 6")["text"]
+
+
+async def _chunks(sizes: list[int], pulled: list[int]) -> AsyncIterator[bytes]:
+    for size in sizes:
+        pulled.append(size)
+        yield b"x" * size
+
+
+async def test_reading_stops_at_the_chunk_that_passes_the_limit() -> None:
+    pulled: list[int] = []
+    assert await read_bounded(_chunks([400, 600], pulled), 1000) == b"x" * 1000
+    pulled.clear()
+    with pytest.raises(TooLarge) as raised:
+        await read_bounded(_chunks([600, 600, 600, 600], pulled), 1000)
+    assert raised.value.limit == 1000
+    assert pulled == [600, 600]

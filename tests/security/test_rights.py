@@ -21,7 +21,7 @@ from bot.jobs import run_tick
 from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock
 from scheduler.plan import parse_plan
-from scheduler.storage.tables import AuditRow, StatusUpdateRow
+from scheduler.storage.tables import AuditRow, PlanChangeAckRow, StatusUpdateRow
 from tests.e2e.harness import delivered
 from tests.e2e.test_administration import ADMIN_COMMANDS
 from tests.security.plan_mutations import plan_bytes
@@ -219,3 +219,61 @@ def test_guessed_invite_tokens_are_refused_and_recorded(
         assert refused == Counter({"invite.redeem": len(guesses)})
         # The guesses did not use the real invitation up.
         assert "МСМ" in _start(botapi, STRANGER, token)
+
+
+async def _acks(runner: BotThread) -> list[tuple[int, int, int]]:
+    async with runner.bot.svc.db.unit_of_work() as uow:
+        rows = await uow.session.execute(
+            select(PlanChangeAckRow.version_id, PlanChangeAckRow.chat_id, PlanChangeAckRow.user_id)
+        )
+        return sorted((r[0], r[1], r[2]) for r in rows)
+
+
+def test_an_acknowledgement_comes_only_from_a_chat_told_of_that_version(
+    botapi: BotApiServer, database_url: str
+) -> None:
+    with bot_thread(botapi, database_url, admin_ids=(ADMIN,)) as runner:
+        botapi.user(ADMIN, "Admin")
+        _join(botapi, MSM, "МСМ")
+        _join(botapi, ZHAO, "ЖАО")
+        mark = botapi.mark()
+        applied = say(botapi, ADMIN, "/setdeadline 6 2016 ж., 15-ші шілдеге")
+        assert "№6" in applied["text"]
+        notice = botapi.wait_for_message_sync(
+            MSM, lambda m: any(b.startswith("ack:") for b in buttons(m)), since=mark
+        )
+        version = int(buttons(notice)[0].split(":")[1])
+        runner.run(delivered(runner.bot))
+        botapi.user(STRANGER, "Stranger")
+        under = {user: say(botapi, user, "/help") for user in (STRANGER, ZHAO)}
+        before = _guarded(runner)
+
+        # A version that does not exist, from the chat that was told and from others.
+        for user, message in ((MSM, notice), (STRANGER, under[STRANGER])):
+            answer = _press(botapi, user, message, "ack:999")
+            assert answer.params.get("show_alert"), answer.params
+            assert "999" in answer.params["text"]
+        # The version exists, but these chats were never sent its notice: ЖАО's task list
+        # does not hold task 6, and the stranger follows nothing.
+        for user in (ZHAO, STRANGER):
+            answer = _press(botapi, user, under[user], f"ack:{version}")
+            assert answer.params.get("show_alert"), answer.params
+            assert str(version) in answer.params["text"]
+        # The file's version at start was told to no one.
+        answer = _press(botapi, MSM, notice, f"ack:{version - 1}")
+        assert answer.params.get("show_alert"), answer.params
+        assert _guarded(runner) == before
+        refused = runner.run(_refusals(runner, STRANGER)) + runner.run(_refusals(runner, ZHAO))
+        refused += runner.run(_refusals(runner, MSM))
+        assert refused == Counter({"plan.ack": 5})
+
+        # The chat that was told acknowledges once; a second press is refused.
+        first = _press(botapi, MSM, notice, f"ack:{version}")
+        assert not first.params.get("show_alert")
+        again = _press(botapi, MSM, notice, f"ack:{version}")
+        assert again.params.get("show_alert") and "бұрын расталған" in again.params["text"]
+        assert runner.run(_acks(runner)) == [(version, MSM, MSM)]
+        assert runner.run(_refusals(runner, MSM)) == Counter({"plan.ack": 3})
+        acks = say(botapi, ADMIN, "/acks")
+        assert f"{version}" in acks["text"] and f"пайдаланушы {MSM}" in acks["text"]
+        assert str(STRANGER) not in acks["text"] and str(ZHAO) not in acks["text"]

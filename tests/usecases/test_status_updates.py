@@ -65,7 +65,7 @@ async def _reminder(db: Database, chat: int, point: str, agencies: list[str], me
             now,
         )
         (item,) = await uow.outbox.claim(now, "test", limit=1, lease=dt.timedelta(minutes=5))
-        await uow.outbox.mark_sent(item.id, now, message)
+        await uow.outbox.mark_sent(item.id, now, message, by="test")
     return item.id
 
 

@@ -239,3 +239,28 @@ async def test_metrics_count_updates_ticks_deliveries_and_the_backlog(
 async def _depth(bot: Instance, expected: int) -> bool:
     async with bot.svc.db.unit_of_work() as uow:
         return await uow.outbox.depth() == expected
+
+
+async def test_ids_telegram_never_gives_get_400_and_a_log_line(
+    botapi: BotApiServer, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    big = 2**63 - 1
+    async with running_instances(botapi, database_url, 1, clock=FakeClock(START)) as (bot,):
+        forged = botapi.send_text(USER, "/help")
+        forged["message"]["from"]["id"] = big
+        huge_update = {**botapi.send_text(USER, "/help"), "update_id": 2**63}
+        for update in (forged, huge_update):
+            assert await _post_raw(bot, json.dumps(update).encode()) == 400
+        update = botapi.send_text(USER, "/help")
+        assert await botapi.apost_update_to(update, bot.webhook, SECRET) == 200
+        await botapi.wait_for_message(USER)
+        assert _metric(bot, "eskertu_updates_received_total", result="malformed") == 2
+        dropped = [
+            r.getMessage() for r in caplog.records if "outside Telegram's range" in r.getMessage()
+        ]
+        assert any(f"message.from.id={big}" in line for line in dropped), dropped
+        assert any(f"update_id={2**63}" in line for line in dropped), dropped
+        assert not [r for r in caplog.records if r.exc_info]
+        async with bot.svc.db.unit_of_work() as uow:
+            ids = (await uow.session.scalars(select(ProcessedUpdateRow.update_id))).all()
+        assert ids == [update["update_id"]]

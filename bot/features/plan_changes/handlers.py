@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.features.plan_changes import callbacks, render
 from bot.features.requests import Command, Press, button, command
-from bot.features.telegram_io import number_arg, rest_of
+from bot.features.telegram_io import number_arg, read_document, rest_of
 from bot.wording import refusal_text
 from scheduler.refusals import Refusal
 from scheduler.usecases import plan_changes
@@ -47,16 +47,15 @@ async def upload_plan(request: Command) -> None:
     if document is None:
         return
 
-    async def fetch() -> bytes:
-        file = await document.get_file()
-        return bytes(await file.download_as_bytearray())
+    async def fetch(limit: int) -> bytes:
+        return await read_document(document, limit)
 
     answer = await plan_changes.upload_plan(
         request.core,
         request.caller,
         fetch=fetch,
         name=document.file_name or "plan.json",
-        size=document.file_size or 0,
+        size=document.file_size,
     )
     await _answer(request, answer)
 
@@ -81,9 +80,7 @@ async def acknowledgements(request: Command) -> None:
 async def acknowledge(press: Press) -> None:
     version = int(press.fields[0])
     answer = await plan_changes.acknowledge_change(press.core, press.caller, version=version)
-    fresh = answer.result
-    if isinstance(fresh, Refusal):
-        await press.refuse(answer, fresh)
+    if isinstance(answer.result, Refusal):
+        await press.refuse(answer, answer.result)
         return
-    key = "change.acknowledged" if fresh else "change.already_acknowledged"
-    await press.query.answer(press.tr(answer).plain(key))
+    await press.query.answer(press.tr(answer).plain("change.acknowledged"))

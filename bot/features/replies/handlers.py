@@ -18,7 +18,11 @@ async def reply_to_bot(request: Command) -> None:
     replied = message.reply_to_message
     author = replied.from_user if replied is not None else None
     if replied is None or author is None or author.id != request.context.bot.id:
-        # A reply to another person is conversation between people, not a report.
+        # In a group, a reply to another person is conversation between people, not a
+        # report. A private chat is the bot's alone: a reply there to one's own message,
+        # or to a forwarded one, is answered with the ways to report.
+        if message.chat.type == message.chat.PRIVATE:
+            await request.say("reply.not_to_bot")
         return
     reply = Reply(
         text=message.text or message.caption or "",
