@@ -10,9 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from scheduler.storage.unit_of_work import UnitOfWork
+from scheduler.vocabulary.roles import Role
 from scheduler.vocabulary.subscriptions import Follow
-
-CONTROLLER = "controller"
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,6 @@ async def audiences(
     for sub in followers:
         by_target[(sub.kind, sub.target)].add(sub.chat_id)
     controllers: dict[str, set[int]] = defaultdict(set)
-    for member in await uow.members.with_role(wanted, CONTROLLER):
+    for member in await uow.members.with_role(wanted, Role.CONTROLLER):
         controllers[member.agency].add(member.user_id)
     return Audiences(dict(by_target), dict(controllers))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import BigInteger, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from scheduler.clock import FakeClock
 from scheduler.participants import Caller, ChatInfo, LanguagePrefs, UserInfo
@@ -119,3 +120,130 @@ async def test_a_failed_unit_of_work_leaves_nothing(db: Database) -> None:
     async with db.unit_of_work() as uow:
         assert await uow.session.get(UserRow, 5) is None
         assert await uow.session.get(ChatRow, 5) is None
+
+
+async def test_acknowledgements_keep_to_versions_and_chats_that_were_told(
+    database_url: str,
+) -> None:
+    """The migration that fences the acknowledgements keeps only the ones a notice explains.
+
+    Before it, any press of ``ack:N`` was stored: for versions that never existed, from
+    chats never told, and once per person. Afterwards one per told chat remains, and the
+    database itself refuses an acknowledgement of a version it does not hold.
+    """
+    database = Database(create_engine(database_url))
+    at = dt.datetime(2016, 6, 1, 4, 0, tzinfo=dt.UTC)
+    try:
+        await upgrade(database.engine, "0004")
+        async with database.engine.begin() as conn:
+            for version in (1, 2):
+                await conn.execute(
+                    text(
+                        "INSERT INTO plan_versions (id, created_at, source, document, summary) "
+                        "VALUES (:id, :at, 'edit', '{}', '')"
+                    ),
+                    {"id": version, "at": at},
+                )
+            await conn.execute(
+                text(
+                    "INSERT INTO outbox (chat_id, control_point, slot, kind, payload, due_at, "
+                    "state, attempts, next_attempt_at, created_at) VALUES (:chat, 'plan:2', "
+                    "'change', 'plan_change', '{}', :at, 'sent', 1, :at, :at)"
+                ),
+                {"chat": -700, "at": at},
+            )
+            acks = [(2, -700, 11), (2, -700, 12), (2, 501, 501), (1, -700, 11), (999, 502, 502)]
+            for version, chat, user in acks:
+                await conn.execute(
+                    text(
+                        "INSERT INTO plan_change_acks (version_id, chat_id, user_id, at) "
+                        "VALUES (:v, :c, :u, :at)"
+                    ),
+                    {"v": version, "c": chat, "u": user, "at": at},
+                )
+        await upgrade(database.engine)
+        async with database.engine.connect() as conn:
+            kept = (
+                await conn.execute(
+                    text("SELECT version_id, chat_id, user_id FROM plan_change_acks")
+                )
+            ).all()
+        assert [tuple(row) for row in kept] == [(2, -700, 11)]
+        for version, chat in ((999, -700), (2, -700)):
+            with pytest.raises(IntegrityError):
+                async with database.engine.begin() as conn:
+                    await conn.execute(
+                        text(
+                            "INSERT INTO plan_change_acks (version_id, chat_id, user_id, at) "
+                            "VALUES (:v, :c, 13, :at)"
+                        ),
+                        {"v": version, "c": chat, "at": at},
+                    )
+    finally:
+        await database.close()
+
+
+
+async def test_reports_of_done_from_before_acceptance_stand_as_accepted(database_url: str) -> None:
+    """Nothing closed before acceptance existed reopens: the migration accepts those reports."""
+    database = Database(create_engine(database_url))
+    at = dt.datetime(2016, 6, 1, 4, 0, tzinfo=dt.UTC)
+    reports = [
+        ("T06-deadline-2016-06-30", "done", None),
+        ("T09-deadline-2016-06-30", "in_progress", None),
+        ("T04-deadline-2016-02-29", "done", at),
+    ]
+    try:
+        await upgrade(database.engine, "0004")
+        async with database.engine.begin() as conn:
+            for point, status, revoked in reports:
+                await conn.execute(
+                    text(
+                        "INSERT INTO status_updates (control_point, task_number, agency, status, "
+                        "text, source, user_id, chat_id, created_at, revoked_at) VALUES "
+                        "(:point, 6, 'МСМ', :status, 'орындалды', 'reply', 501, 501, :at, :revoked)"
+                    ),
+                    {"point": point, "status": status, "at": at, "revoked": revoked},
+                )
+        await upgrade(database.engine)
+        async with database.engine.connect() as conn:
+            accepted = (
+                await conn.execute(
+                    text(
+                        "SELECT s.control_point, r.decision, r.by FROM reviews r "
+                        "JOIN status_updates s ON s.id = r.status_update_id"
+                    )
+                )
+            ).all()
+        assert [tuple(row) for row in accepted] == [("T06-deadline-2016-06-30", "accept", None)]
+    finally:
+        await database.close()
+
+# Columns that hold an id Telegram gives (a user, a chat, a message, an update).
+TELEGRAM_ID_COLUMNS = {
+    ("users", "id"),
+    ("chats", "id"),
+    ("processed_updates", "update_id"),
+}
+TELEGRAM_ID_NAMES = {"user_id", "chat_id", "message_id", "created_by", "promoted_by"}
+
+
+async def test_every_telegram_id_column_is_64_bits_wide(db: Database) -> None:
+    expected = set(TELEGRAM_ID_COLUMNS)
+    for table in Base.metadata.sorted_tables:
+        expected |= {(table.name, c.name) for c in table.columns if c.name in TELEGRAM_ID_NAMES}
+    async with db.engine.connect() as conn:
+        found = await conn.run_sync(
+            lambda c: {
+                (table, col["name"]): col["type"]
+                for table in inspect(c).get_table_names()
+                for col in inspect(c).get_columns(table)
+            }
+        )
+    narrow = {
+        key: str(found[key]) for key in sorted(expected) if not isinstance(found[key], BigInteger)
+    }
+    assert narrow == {}
+    models = {(t.name, c.name): c.type for t in Base.metadata.sorted_tables for c in t.columns}
+    assert all(isinstance(models[key], BigInteger) for key in expected)
+    assert len(expected) >= 20
