@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event
 
 from bot.i18n.catalog import Translator
-from bot.wording import long_date
+from bot.wording import agency_code, agency_codes, long_date
 from scheduler.plan.control_points import ControlPoint
 from scheduler.plan.model import Plan
 from scheduler.workdays import WorkingCalendar
@@ -47,7 +47,8 @@ def _description(point: ControlPoint, plan: Plan, tr: Translator) -> str:
         tr.plain("ics.desc.phrase", phrase=point.phrase),
     ]
     if point.recipient is not None:
-        lines.append(tr.plain("ics.desc.recipient", recipient=point.recipient))
+        recipient = agency_code(plan, point.recipient, tr.language)
+        lines.append(tr.plain("ics.desc.recipient", recipient=recipient))
     if point.nominal != point.effective:
         lines.append(
             tr.plain(
@@ -97,7 +98,7 @@ def calendar_bytes(
             task=point.task,
             title=_short(task.title(tr.language)),
             kind=kind,
-            agencies=", ".join(point.agencies),
+            agencies=agency_codes(plan, point.agencies, tr.language),
         )
         event = Event()
         event.add("uid", event_uid(point))

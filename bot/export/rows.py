@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.export.labels import item_status, local_naive
 from bot.i18n.catalog import Translator
-from bot.wording import agency_name
+from bot.wording import agency_code, agency_name
 from scheduler.plan.model import Plan
 from scheduler.reports.items import Item
 from scheduler.usecases.plan_reports import StatusReport
@@ -62,12 +62,12 @@ def report_table(report: StatusReport, plan: Plan, tr: Translator) -> Table:
             (
                 point.task,
                 plan.task(point.task).title(tr.language),
-                item.agency,
+                agency_code(plan, item.agency, tr.language),
                 agency_name(plan, item.agency, tr.language),
                 tr.plain(f"kind.{point.kind}"),
                 point.effective,
                 point.nominal if point.nominal != point.effective else None,
-                item_status(tr, item),
+                item_status(tr, item, plan),
                 local_naive(entry.created_at, report.tz) if entry else None,
                 entry.text if entry else "",
                 evidence,

@@ -31,6 +31,7 @@ from scheduler.plan.kazakh_dates import (
     years_in,
 )
 from scheduler.plan.model import (
+    Abbreviations,
     Act,
     ActKind,
     Agency,
@@ -551,10 +552,14 @@ def _merge_translations(plan: Plan, sidecar: Translations, warnings: list[str]) 
         if names is None:
             agencies.append(agency)
             continue
+        short = names.abbreviations
         agencies.append(
             agency.model_copy(
                 update={
-                    "name": _names(agency.name.kk, names.localized("ru"), names.localized("en"))
+                    "name": _names(agency.name.kk, names.localized("ru"), names.localized("en")),
+                    "abbreviations": Abbreviations(
+                        ru=short.localized("ru"), en=short.localized("en")
+                    ),
                 }
             )
         )

@@ -7,11 +7,13 @@ Every administrative action is written to the audit log; so is every refusal
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from scheduler.participants import Caller
 from scheduler.refusals import Refusal
 from scheduler.storage.audit_repo import AuditEntry
 from scheduler.storage.members_repo import Member
-from scheduler.usecases.core import Answer, Core, unknown_agency
+from scheduler.usecases.core import Answer, Core, resolve_agency
 
 
 async def all_admins(core: Core) -> tuple[int, ...]:
@@ -61,25 +63,40 @@ async def audit_log(
         return visit.answer(await visit.uow.audit.recent(limit))
 
 
+@dataclass(frozen=True)
+class AgencyMembers:
+    """The members of ``agency`` (the plan's code of the agency asked for)."""
+
+    agency: str
+    members: tuple[Member, ...]
+
+
 async def agency_members(
     core: Core, caller: Caller, *, agency: str
-) -> Answer[list[Member] | Refusal]:
+) -> Answer[AgencyMembers | Refusal]:
+    """The members of the agency ``agency`` names, as the administrator typed it."""
     async with core.visit(caller) as visit:
         if refused := await visit.refuse_unless_admin("members.read", {"agency": agency}):
             return visit.answer(refused)
-        if not core.runtime.has_agency(agency):
-            return visit.answer(unknown_agency(core.runtime, agency))
-        return visit.answer(await visit.uow.members.of_agency(agency))
+        code = resolve_agency(core.runtime, agency)
+        if isinstance(code, Refusal):
+            return visit.answer(code)
+        return visit.answer(AgencyMembers(code, tuple(await visit.uow.members.of_agency(code))))
 
 
 async def remove_member(
     core: Core, caller: Caller, *, agency: str, user_id: int
 ) -> Answer[bool | Refusal]:
-    detail = {"agency": agency, "user": user_id}
+    """End ``user_id``'s membership of the agency ``agency`` names; False when there was none."""
     async with core.visit(caller) as visit:
-        if refused := await visit.refuse_unless_admin("members.remove", detail):
+        typed = {"agency": agency, "user": user_id}
+        if refused := await visit.refuse_unless_admin("members.remove", typed):
             return visit.answer(refused)
-        removed = await visit.uow.members.remove(user_id, agency)
+        code = resolve_agency(core.runtime, agency)
+        if isinstance(code, Refusal):
+            return visit.answer(code)
+        detail = {"agency": code, "user": user_id}
+        removed = await visit.uow.members.remove(user_id, code)
         await visit.record("members.remove", {**detail, "before": removed, "after": False})
         return visit.answer(removed)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from scheduler.participants import Caller
 from scheduler.refusals import Refusal, Why
-from scheduler.usecases.core import Answer, Core, unknown_agency
+from scheduler.usecases.core import Answer, Core, resolve_agency
 
 ROLES = ("coordinator", "officer")
 TOKEN_BYTES = 24
@@ -48,14 +48,17 @@ async def create_invite(
     ttl: dt.timedelta = DEFAULT_TTL,
     max_uses: int = 1,
 ) -> Answer[NewInvite | Refusal]:
-    """An invitation for ``agency``; refused (and recorded) unless an administrator asks."""
-    codes = core.runtime.plan.agency_codes()
+    """An invitation for the agency ``agency`` names; refused (and recorded) unless an
+    administrator asks."""
     async with core.visit(caller) as visit:
-        detail = {"agency": agency, "role": role}
-        if refused := await visit.refuse_unless_admin("invite.create", detail):
+        if refused := await visit.refuse_unless_admin(
+            "invite.create", {"agency": agency, "role": role}
+        ):
             return visit.answer(refused)
-        if agency not in codes:
-            return visit.answer(unknown_agency(core.runtime, agency))
+        code = resolve_agency(core.runtime, agency)
+        if isinstance(code, Refusal):
+            return visit.answer(code)
+        agency, detail = code, {"agency": code, "role": role}
         if role not in ROLES:
             return visit.answer(Refusal.of(Why.UNKNOWN_ROLE, role=role, roles=", ".join(ROLES)))
         token = secrets.token_urlsafe(TOKEN_BYTES)

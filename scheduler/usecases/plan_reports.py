@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from scheduler.clock import Clock
 from scheduler.participants import Caller
 from scheduler.plan.control_points import ControlPoint
-from scheduler.plan.textmatch import fold
 from scheduler.plan_runtime import PlanRuntime
 from scheduler.refusals import Refusal
 from scheduler.reports.digest import (
@@ -33,7 +32,7 @@ from scheduler.reports.summary import AgencySummary, overall, summarize
 from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.status_repo import StatusEntry
 from scheduler.storage.unit_of_work import Database, UnitOfWork
-from scheduler.usecases.core import Answer, Core, unknown_agency
+from scheduler.usecases.core import Answer, Core, resolve_agency
 from scheduler.vocabulary.messages import MessageKind
 
 DIGEST_STATE_KEY = "report.digest.week"
@@ -217,13 +216,12 @@ class CalendarSelection:
 
 
 def calendar_points(runtime: PlanRuntime, agency: str | None) -> CalendarSelection | Refusal:
-    """The control points of ``agency`` (matched loosely, e.g. in any letter case), or all."""
+    """The control points of the agency ``agency`` names (in any of its spellings), or all."""
     if agency is None:
         return CalendarSelection(None, runtime.points)
-    codes = {fold(code): code for code in runtime.plan.agency_codes()}
-    code = codes.get(fold(agency))
-    if code is None:
-        return unknown_agency(runtime, agency)
+    code = resolve_agency(runtime, agency)
+    if isinstance(code, Refusal):
+        return code
     return CalendarSelection(code, tuple(p for p in runtime.points if code in p.agencies))
 
 

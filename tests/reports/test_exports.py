@@ -172,6 +172,7 @@ async def test_summary_message_fits_and_aligns(db: Database) -> None:
         table = text[text.index("<pre>") + 5 : text.index("</pre>")].splitlines()
         assert len(table) == len(report.agencies) + 2
         assert len({len(line) for line in table}) == 1
-    msm = next(line for line in table if line.startswith("МСМ "))
+    # The last table is the English one: МСМ is «MCS» there.
+    msm = next(line for line in table if line.startswith("MCS "))
     total = sum(1 for p in rt.points if "МСМ" in p.agencies)
     assert msm.split()[1:6] == [str(total), "4", "1", "1", "0"]

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.i18n.catalog import Translator
-from bot.wording import agency_label, cut, local_time, long_date
+from bot.wording import agency_code, agency_label, cut, local_time, long_date
 from scheduler.plan.model import Plan
 from scheduler.storage.audit_repo import AuditEntry
-from scheduler.storage.members_repo import Member
+from scheduler.usecases.administration import AgencyMembers
 from scheduler.usecases.invites import NewInvite
 
 
@@ -43,11 +43,12 @@ def audit(entries: Sequence[AuditEntry], tr: Translator, tz: ZoneInfo) -> str:
     return cut("\n".join(lines))
 
 
-def members(agency: str, found: Sequence[Member], tr: Translator) -> str:
-    if not found:
+def members(found: AgencyMembers, plan: Plan, tr: Translator) -> str:
+    agency = agency_code(plan, found.agency, tr.language)
+    if not found.members:
         return tr("members.none", agency=agency)
-    lines = [tr("members.title", agency=agency, count=len(found))]
-    for member in found:
+    lines = [tr("members.title", agency=agency, count=len(found.members))]
+    for member in found.members:
         name = member.name or "—"
         handle = f"@{member.username}" if member.username else ""
         lines.append(

@@ -7,7 +7,6 @@ from __future__ import annotations
 from bot.features.plan_changes import callbacks, render
 from bot.features.requests import Command, Press, button, command
 from bot.features.telegram_io import number_arg, rest_of
-from bot.wording import refusal_text
 from scheduler.refusals import Refusal
 from scheduler.usecases import plan_changes
 from scheduler.usecases.core import Answer
@@ -66,7 +65,9 @@ async def _answer(
 ) -> None:
     tr, result = request.tr(answer), answer.result
     await request.send(
-        refusal_text(tr, result) if isinstance(result, Refusal) else render.outcome(result, tr)
+        request.refusal_text(tr, result)
+        if isinstance(result, Refusal)
+        else render.outcome(result, tr)
     )
 
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.features.plan_changes import callbacks
 from bot.features.plan_changes.table_problems import rejected_table
 from bot.i18n.catalog import Raw, Translator
-from bot.wording import cut, local_time, long_date
+from bot.wording import agency_code, cut, local_time, long_date
 from scheduler.plan.model import Plan
 from scheduler.presentation import Button, Rendered
 from scheduler.usecases.plan_changes import ChangeAcks, PlanChanged, Rejected
@@ -40,7 +40,13 @@ def plan_change(payload: Mapping[str, Any], plan: Plan, tr: Translator) -> Rende
             lines.append(tr("change.reports", old=_dates(old, lang), new=_dates(new, lang)))
         if change.get("agencies"):
             old, new = change["agencies"]
-            lines.append(tr("change.agencies", old=", ".join(old), new=", ".join(new)))
+            lines.append(
+                tr(
+                    "change.agencies",
+                    old=_agency_list(old, plan, tr),
+                    new=_agency_list(new, plan, tr),
+                )
+            )
         if change.get("event"):
             old, new = change["event"]
             lines.append(
@@ -63,6 +69,16 @@ def plan_change(payload: Mapping[str, Any], plan: Plan, tr: Translator) -> Rende
         tr.plain("button.acknowledge"), callbacks.ACKNOWLEDGE.build(int(payload["version"]))
     )
     return Rendered("\n".join(lines), ((ack,),))
+
+
+def _agency_list(items: Sequence[str], plan: Plan, tr: Translator) -> str:
+    """Responsible agencies as a change records them («МСМ (жинақтау)»), in the reader's words."""
+    shown = []
+    for item in items:
+        code, _, note = item.partition(" ")
+        label = agency_code(plan, code, tr.language)
+        shown.append(f"{label} {tr.plain('card.consolidator')}" if note else label)
+    return ", ".join(shown) or "—"
 
 
 def outcome(result: PlanChanged | Rejected, tr: Translator) -> str:

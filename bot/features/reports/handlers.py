@@ -18,7 +18,7 @@ from bot.export.summary_text import summary_message
 from bot.export.xlsx import workbook_bytes
 from bot.features.requests import Command, command
 from bot.i18n.catalog import LANGUAGES, Translator
-from bot.wording import refusal_text
+from bot.wording import agency_code
 from scheduler.plan.model import Plan
 from scheduler.refusals import Refusal
 from scheduler.usecases.plan_reports import StatusReport, calendar_for, status_report
@@ -50,7 +50,7 @@ async def report(request: Command) -> None:
     answer = await status_report(svc.core, request.caller, action=action)
     tr, result = svc.tr(answer), answer.result
     if isinstance(result, Refusal):
-        await request.send(refusal_text(tr, result))
+        await request.send(request.refusal_text(tr, result))
         return
     if asked is None or chat is None:
         await request.send(tr("report.usage"))
@@ -60,7 +60,7 @@ async def report(request: Command) -> None:
     bot = request.context.bot
     if fmt == SUMMARY:
         await request.send(summary_message(result, svc.plan, tr))
-        chart = await asyncio.to_thread(summary_chart, result, tr)
+        chart = await asyncio.to_thread(summary_chart, result, tr, svc.plan)
         await bot.send_photo(chat.id, photo=chart, caption=tr("report.chart_caption", as_of=as_of))
         return
     language = language or tr.language
@@ -82,11 +82,12 @@ async def ics(request: Command) -> None:
     answer = await calendar_for(svc.core, request.caller, agency=agency)
     tr, found = svc.tr(answer), answer.result
     if isinstance(found, Refusal):
-        await request.send(refusal_text(tr, found))
+        await request.send(request.refusal_text(tr, found))
         return
     if chat is None:
         return
-    scope = found.agency or tr.plain("ics.scope_all")
+    code = agency_code(svc.plan, found.agency, tr.language) if found.agency else None
+    scope = code or tr.plain("ics.scope_all")
     content = calendar_bytes(
         found.points,
         svc.plan,
@@ -100,6 +101,6 @@ async def ics(request: Command) -> None:
     await request.context.bot.send_document(
         chat.id,
         document=content,
-        filename=f"eskertu-{found.agency or 'plan'}.ics",
+        filename=f"eskertu-{code or 'plan'}.ics",
         caption=tr("ics.caption", scope=scope, count=len(found.points)),
     )

@@ -7,7 +7,6 @@ from telegram import CallbackQuery, Message
 from bot.features.requests import Command, Press, button, command
 from bot.features.status import callbacks, render
 from bot.features.telegram_io import keyboard, number_arg
-from bot.wording import refusal_text
 from scheduler.refusals import Refusal
 from scheduler.usecases import status_updates as updates
 from scheduler.vocabulary.control import Source, Status, status_named, status_of_button
@@ -68,7 +67,7 @@ async def _status_button(press: Press, *, clarifying: bool) -> None:
     answer = await updates.report_status(press.core, press.caller, report)
     tr, result = press.tr(answer), answer.result
     if isinstance(result, Refusal):
-        await query.answer(refusal_text(tr, result, plain=True)[:190], show_alert=True)
+        await query.answer(press.refusal_text(tr, result, plain=True)[:190], show_alert=True)
         return
     await query.answer(tr.plain("status.saved"))
     rendered = render.confirmation(result, press.svc.plan, tr)
@@ -116,7 +115,7 @@ async def reply_to_bot(request: Command) -> None:
     answer = await updates.answer_reply(request.core, request.caller, reply)
     tr, result = request.tr(answer), answer.result
     if isinstance(result, Refusal):
-        await message.reply_text(refusal_text(tr, result))
+        await message.reply_text(request.refusal_text(tr, result))
     elif isinstance(result, updates.Clarify):
         question = render.question(result, tr)
         # Quoting the officer's message keeps their words with the question, so the

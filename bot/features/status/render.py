@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.features.status import callbacks
 from bot.i18n.catalog import Raw, Translator
-from bot.wording import agency_label, long_date, reported_label, status_label
+from bot.wording import agency_code, agency_label, long_date, reported_label, status_label
 from scheduler.plan.model import Plan
 from scheduler.presentation import Button, Rendered
 from scheduler.usecases.status_updates import Clarify, Recorded
@@ -31,7 +31,11 @@ def confirmation(recorded: Recorded, plan: Plan, tr: Translator) -> Rendered:
         lines.append(tr("status.co_executors"))
         for co in recorded.co_executors:
             lines.append(
-                tr("status.co_line", agency=co.agency, status=reported_label(tr, co.status))
+                tr(
+                    "status.co_line",
+                    agency=agency_code(plan, co.agency, tr.language),
+                    status=reported_label(tr, co.status),
+                )
             )
     undo = Button(tr.plain("button.undo"), callbacks.UNDO.build(recorded.status_id))
     return Rendered("\n".join(lines), ((undo,),))
