@@ -33,6 +33,7 @@ class Why(enum.StrEnum):
     EVENT_NOT_ENTITLED = "event_not_entitled"
     BAD_DATE = "bad_date"
     INVALID_EVENT = "invalid_event"
+    GROUP_ADMINS_DECIDE = "group_admins_decide"
 
 
 def _frozen(values: Mapping[str, object] | None = None) -> Mapping[str, object]:
