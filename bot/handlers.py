@@ -99,6 +99,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         on_press(status_callbacks.CLARIFY, status.clarify_button),
         on_press(status_callbacks.UNDO, status.undo),
         on_press(plan_change_callbacks.ACKNOWLEDGE, plan_changes.acknowledge),
+        on_press(plan_change_callbacks.DECIDE, plan_changes.decide),
         on_press(broadcast_callbacks.BROADCAST, broadcasts.broadcast_decision),
         MessageHandler(filters.ChatType.PRIVATE & plan_files, plan_changes.upload_plan),
         MessageHandler(reply, status.reply_to_bot),

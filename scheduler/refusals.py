@@ -31,9 +31,10 @@ class Why(enum.StrEnum):
     ALREADY_DECIDED = "already_decided"
     NO_EVENT = "no_event"
     EVENT_NOT_ENTITLED = "event_not_entitled"
-    BAD_DATE = "bad_date"
-    INVALID_EVENT = "invalid_event"
     GROUP_ADMINS_DECIDE = "group_admins_decide"
+    NO_SUCH_DRAFT = "no_such_draft"
+    DRAFT_DECIDED = "draft_decided"
+    STALE_DRAFT = "stale_draft"
 
 
 def _frozen(values: Mapping[str, object] | None = None) -> Mapping[str, object]:

@@ -19,6 +19,7 @@ from scheduler.storage.admin_repo import (
 from scheduler.storage.audit_repo import AuditRepository
 from scheduler.storage.calendar_repo import CalendarRepository
 from scheduler.storage.contacts_repo import ContactsRepository
+from scheduler.storage.drafts_repo import PlanDraftsRepository
 from scheduler.storage.engine_state_repo import EngineStateRepository
 from scheduler.storage.members_repo import MembersRepository
 from scheduler.storage.outbox_repo import OutboxRepository
@@ -89,6 +90,7 @@ class UnitOfWork:
         self.audit = AuditRepository(self._session)
         self.admins = AdminsRepository(self._session)
         self.plan_versions = PlanVersionsRepository(self._session)
+        self.drafts = PlanDraftsRepository(self._session)
         self.broadcasts = BroadcastsRepository(self._session)
         self.calendar = CalendarRepository(self._session)
         return self
