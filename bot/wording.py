@@ -92,6 +92,9 @@ def refusal_text(
         name: echo(value) if name in TYPED and isinstance(value, str) else _value(value)
         for name, value in refusal.params.items()
     }
+    for name, value in refusal.params.items():
+        if isinstance(value, Status):
+            values[name] = tr.plain(STATUSES[value].label_key)
     if plan is not None:
         for name in AGENCY_PARAMS:
             found = refusal.params.get(name)

@@ -35,6 +35,7 @@ class Why(enum.StrEnum):
     NO_SUCH_DRAFT = "no_such_draft"
     DRAFT_DECIDED = "draft_decided"
     STALE_DRAFT = "stale_draft"
+    ALREADY_RECORDED = "already_recorded"
 
 
 def _frozen(values: Mapping[str, object] | None = None) -> Mapping[str, object]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,6 +78,21 @@ class ContactsRepository:
         await self._session.execute(
             update(ChatRow).where(ChatRow.id == chat_id).values(language=language)
         )
+
+    async def names(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """Each known user's name as Telegram gives it: first and last name, @username."""
+        ids = sorted(set(user_ids))
+        found: dict[int, str] = {}
+        for start in range(0, len(ids), 500):
+            rows = await self._session.execute(
+                select(UserRow.id, UserRow.first_name, UserRow.last_name, UserRow.username).where(
+                    UserRow.id.in_(ids[start : start + 500])
+                )
+            )
+            for user_id, first, last, username in rows:
+                name = " ".join(part for part in (first, last) if part)
+                found[user_id] = f"{name} (@{username})" if username else name
+        return found
 
     async def get_user(self, user_id: int) -> UserRow | None:
         return await self._session.get(UserRow, user_id)

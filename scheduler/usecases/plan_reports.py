@@ -36,6 +36,13 @@ from scheduler.usecases.core import Answer, Core, resolve_agency
 from scheduler.vocabulary.messages import MessageKind
 
 DIGEST_STATE_KEY = "report.digest.week"
+# What /report asks for, by the action the audit log records for it.
+REPORT_ACTIONS = {
+    "summary": "report.summary",
+    "xlsx": "report.xlsx",
+    "csv": "report.csv",
+    "usage": "report.usage",
+}
 UPCOMING_DAYS = 7
 
 

@@ -2,9 +2,12 @@
 
 Only members of an agency change that agency's status; anyone else is refused and the
 attempt is recorded. Each report is kept verbatim with who sent it, when, and for which
-agency and control point; an undo within a few minutes withdraws it without deleting it.
-A reply to a reminder is read by the classifier first: one clear status is recorded,
-anything else is answered with a question offering the statuses it could mean.
+agency and control point, and written to the audit log with the state before and after it,
+in the same transaction; an undo within a few minutes withdraws it without deleting it, and
+is audited too. A reply to a reminder is read by the classifier first: one clear status is
+recorded, anything else is answered with a question offering the statuses it could mean.
+The question's buttons remember the agency's latest report when they were offered: pressed
+after a later report (a stale question), they record nothing and say it is recorded already.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ class Report:
     task: int | None = None
     message_id: int | None = None
     evidence: Evidence | None = None
+    # A question's button: the agency's latest report when the question was asked (0: none).
+    asked_after: int | None = None
 
 
 @dataclass(frozen=True)
@@ -82,12 +87,15 @@ class Recorded:
 class Clarify:
     """The reply states no single status: ask, with one button per status in ``options``.
 
-    ``candidates`` are what the text could mean (empty when nothing was recognised).
+    ``candidates`` are what the text could mean (empty when nothing was recognised);
+    ``latest`` is the id of the caller's agencies' latest report at the point (0: none), for
+    the buttons to carry.
     """
 
     reminder_id: int
     candidates: tuple[Status, ...]
     options: tuple[Status, ...]
+    latest: int = 0
 
 
 async def report_status(core: Core, caller: Caller, report: Report) -> Answer[Recorded | Refusal]:
@@ -119,7 +127,15 @@ async def answer_reply(
             return visit.answer(Refusal.of(Why.NOT_A_REMINDER))
         candidates = reading.candidates if reading is not None else ()
         options = tuple(s for s in answer_statuses() if not candidates or s in candidates)
-        return visit.answer(Clarify(item.id, candidates, options))
+        latest = await _latest_of_mine(visit.uow, caller, item.control_point)
+        return visit.answer(Clarify(item.id, candidates, options, latest))
+
+
+async def _latest_of_mine(uow: UnitOfWork, caller: Caller, point_id: str) -> int:
+    """The id of the latest valid report at the point by an agency the caller belongs to."""
+    mine = {m.agency for m in await uow.members.of_user(caller.user_id or 0)}
+    latest = (await uow.statuses.latest([point_id])).get(point_id, {})
+    return max((e.id for agency, e in latest.items() if agency in mine), default=0)
 
 
 async def _record(visit: Visit, runtime: PlanRuntime, report: Report) -> Recorded | Refusal:
@@ -133,6 +149,11 @@ async def _record(visit: Visit, runtime: PlanRuntime, report: Report) -> Recorde
         await visit.record("status.report", detail, allowed=False)
         return target
     point, agency = target
+    previous = (await uow.statuses.latest([point.id])).get(point.id, {})
+    before = previous.get(agency)
+    if report.asked_after is not None and before is not None and before.id > report.asked_after:
+        # A question answered after the agency reported at this point: nothing new to record.
+        return Refusal.of(Why.ALREADY_RECORDED, task=point.task, status=before.status)
     evidence = report.evidence
     status_id = await uow.statuses.add(
         NewStatus(
@@ -151,12 +172,23 @@ async def _record(visit: Visit, runtime: PlanRuntime, report: Report) -> Recorde
         ),
         visit.now,
     )
+    await visit.record(
+        "status.report",
+        {
+            "status_id": status_id,
+            "task": point.task,
+            "point": point.id,
+            "agency": agency,
+            "source": report.source,
+            "before": before.status if before is not None else None,
+            "after": report.status,
+        },
+    )
     co: tuple[CoExecutor, ...] = ()
     if agency == point.closer and len(point.agencies) > 1:
-        # The closer is shown where its co-executors stand; nobody else needs the lookup.
-        latest = (await uow.statuses.latest([point.id])).get(point.id, {})
+        # The closer is shown where its co-executors stand.
         co = tuple(
-            CoExecutor(code, latest[code].status if code in latest else None)
+            CoExecutor(code, previous[code].status if code in previous else None)
             for code in point.agencies
             if code != agency
         )
@@ -241,4 +273,19 @@ async def _undo(visit: Visit, status_id: int, window: dt.timedelta) -> UndoResul
     if visit.now - entry.created_at > window:
         return UndoResult.EXPIRED
     revoked = await visit.uow.statuses.revoke(status_id, visit.now)
-    return UndoResult.UNDONE if revoked else UndoResult.UNKNOWN
+    if revoked is None:
+        return UndoResult.UNKNOWN
+    point = revoked.control_point
+    back = (await visit.uow.statuses.latest([point])).get(point, {}).get(revoked.agency)
+    await visit.record(
+        "status.undo",
+        {
+            "status": status_id,
+            "task": revoked.task_number,
+            "point": point,
+            "agency": revoked.agency,
+            "before": revoked.status,
+            "after": back.status if back is not None else None,
+        },
+    )
+    return UndoResult.UNDONE

@@ -180,9 +180,14 @@ async def test_invites_are_single_use_expire_and_can_be_revoked(
 
         # A promoted administrator may read the audit log, which shows who did what.
         await _say(botapi, ADMIN, f"/promote {STRANGER}")
-        log = await _say(botapi, STRANGER, "/audit 50")
-        for action in ("invite.create", "invite.redeem", "invite.revoke", "members.remove"):
-            assert action in log["text"]
+        log = await _say(botapi, STRANGER, "/audit 25")
+        for told in (
+            "№1 шақыру: ЖАО",  # invite.create
+            "шақыру арқылы ЖАО органына",  # invite.redeem
+            "№3 шақыруды кері қайтару",  # invite.revoke
+            "ЖАО мүшелерінен шығару",  # members.remove
+        ):
+            assert told in log["text"], told
         assert "⛔" in log["text"]  # the refused redemptions are there too
         async with bot.svc.db.unit_of_work() as uow:
             stored = (await uow.session.scalars(select(AuditRow.detail))).all()

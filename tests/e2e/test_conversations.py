@@ -194,7 +194,7 @@ async def test_buttons_questions_evidence_and_undo(botapi: BotApiServer, databas
             OFFICER, "хаттама №3.pdf", b"%PDF-1.4", "application/pdf", reply_to=reminder
         )
         ask = await botapi.wait_for_message(OFFICER, since=mark)
-        progress = next(b for b in _buttons(ask) if b.endswith(":p"))
+        progress = next(b for b in _buttons(ask) if b.split(":")[2] == "p")
         mark = botapi.mark()
         botapi.press_button(OFFICER, ask, progress)
         saved = await botapi.wait_for_message(
@@ -208,6 +208,14 @@ async def test_buttons_questions_evidence_and_undo(botapi: BotApiServer, databas
         done = await botapi.wait_for_message(
             OFFICER, lambda m: "undo:" in str(_buttons(m)), since=mark
         )
+        # The first question, pressed now: the report it asked for is recorded already.
+        stale = _buttons(question)[0]
+        mark = botapi.mark()
+        botapi.press_button(OFFICER, question, stale)
+        told = await botapi.wait_for_call("answerCallbackQuery", since=mark)
+        assert "тіркеліп қойған" in told.params.get("text", "")
+        assert "✅ орындалды" in told.params.get("text", "")
+        assert told.params.get("show_alert") in (True, "true", "True")
         mark = botapi.mark()
         botapi.press_button(OFFICER, done, _buttons(done)[0])
         await botapi.wait_for_call("editMessageText", since=mark)

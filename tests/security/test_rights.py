@@ -177,7 +177,7 @@ def test_another_agency_cannot_change_a_status(botapi: BotApiServer, database_ur
         # Task 6 is МСМ's alone: ЖАО's member is refused by every way of reporting.
         refusal = say(botapi, ZHAO, "орындалды", chat=GROUP, reply_to=in_group)
         assert "МСМ" in refusal["text"] and "тіркелді" in refusal["text"]
-        for data in (f"st:{group_item}:d", f"cl:{group_item}:x"):
+        for data in (f"st:{group_item}:d", f"cl:{group_item}:x:0"):
             assert "МСМ" in _press(botapi, ZHAO, in_group, data).params["text"]
         under = say(botapi, ZHAO, "/help")
         # Another chat's reminder, pressed in one's own chat.

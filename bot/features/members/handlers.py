@@ -1,4 +1,4 @@
-"""Members and rights: invitations, agency members, promoted administrators, the audit log."""
+"""Members and rights: invitations, agency members, promoted administrators."""
 
 from __future__ import annotations
 
@@ -30,15 +30,6 @@ async def invite(request: Command) -> None:
 async def admin_menu(request: Command) -> None:
     answer = await administration.admin_menu(request.core, request.caller)
     await request.reply(answer, lambda _, tr: tr("admin.menu"))
-
-
-@command
-async def audit(request: Command) -> None:
-    asked = number_arg(request.args[0]) if request.args else None
-    limit = min(asked, 50) if asked is not None else 20
-    answer = await administration.audit_log(request.core, request.caller, limit=limit)
-    tz = request.svc.settings.tz
-    await request.reply(answer, lambda found, tr: render.audit(found, tr, tz))
 
 
 @command

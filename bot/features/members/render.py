@@ -1,15 +1,12 @@
-"""Messages of membership and rights: an invitation, the audit log, an agency's members."""
+"""Messages of membership and rights: an invitation, an agency's members."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.i18n.catalog import Translator
-from bot.wording import agency_code, agency_label, cut, local_time, long_date
+from bot.wording import agency_code, agency_label, cut, long_date
 from scheduler.plan.model import Plan
-from scheduler.storage.audit_repo import AuditEntry
 from scheduler.usecases.administration import AgencyMembers
 from scheduler.usecases.invites import NewInvite
 
@@ -23,24 +20,6 @@ def invite(created: NewInvite, link: str, plan: Plan, tr: Translator, tz: ZoneIn
         link=link + created.token,
         expires=long_date(created.expires_at.astimezone(tz).date(), tr.language),
     )
-
-
-def audit(entries: Sequence[AuditEntry], tr: Translator, tz: ZoneInfo) -> str:
-    if not entries:
-        return tr("audit.empty")
-    lines = [tr("audit.title", count=len(entries))]
-    for entry in entries:
-        detail = json.dumps(dict(entry.detail), ensure_ascii=False, sort_keys=True)
-        lines.append(
-            tr(
-                "audit.line" if entry.allowed else "audit.line_refused",
-                when=local_time(entry.at, tz),
-                user=entry.user_id if entry.user_id is not None else "—",
-                action=entry.action,
-                detail=cut(detail, 300),
-            )
-        )
-    return cut("\n".join(lines))
 
 
 def members(found: AgencyMembers, plan: Plan, tr: Translator) -> str:

@@ -21,7 +21,12 @@ from bot.i18n.catalog import LANGUAGES, Translator
 from bot.wording import agency_code
 from scheduler.plan.model import Plan
 from scheduler.refusals import Refusal
-from scheduler.usecases.plan_reports import StatusReport, calendar_for, status_report
+from scheduler.usecases.plan_reports import (
+    REPORT_ACTIONS,
+    StatusReport,
+    calendar_for,
+    status_report,
+)
 
 SUMMARY = "summary"
 FILE_WRITERS: dict[str, Callable[[StatusReport, Plan, Translator], bytes]] = {
@@ -46,7 +51,7 @@ def _parse(args: list[str]) -> tuple[str, str | None] | None:
 async def report(request: Command) -> None:
     svc, chat = request.svc, request.update.effective_chat
     asked = _parse(request.args)
-    action = f"report.{asked[0] if asked else 'usage'}"
+    action = REPORT_ACTIONS[asked[0] if asked else "usage"]
     answer = await status_report(svc.core, request.caller, action=action)
     tr, result = svc.tr(answer), answer.result
     if isinstance(result, Refusal):

@@ -44,7 +44,7 @@ def confirmation(recorded: Recorded, plan: Plan, tr: Translator) -> Rendered:
 def question(clarify: Clarify, tr: Translator) -> Rendered:
     """Which status the reply meant: the candidates named, one button per option."""
     buttons = tuple(
-        Button(_button_label(tr, s), callbacks.clarify_data(clarify.reminder_id, s))
+        Button(_button_label(tr, s), callbacks.clarify_data(clarify.reminder_id, s, clarify.latest))
         for s in clarify.options
     )
     return Rendered(_question_text(tr, clarify.candidates), (buttons,))
