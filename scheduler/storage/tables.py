@@ -332,3 +332,20 @@ class ProcessedUpdateRow(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class CalendarEventRow(Base):
+    """What the calendar files last said of one event, and how often that changed.
+
+    ``key`` names the event across versions of the plan (a task's n-th point of a kind,
+    ``scheduler.calendar_events``); ``signature`` is a digest of what its file shows; every
+    change of it raises ``sequence`` and sets ``modified_at``, so a calendar that imports the
+    file again updates the event instead of adding another.
+    """
+
+    __tablename__ = "calendar_events"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    signature: Mapped[str] = mapped_column(String(64))
+    modified_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

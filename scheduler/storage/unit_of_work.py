@@ -17,6 +17,7 @@ from scheduler.storage.admin_repo import (
     PlanVersionsRepository,
 )
 from scheduler.storage.audit_repo import AuditRepository
+from scheduler.storage.calendar_events_repo import CalendarEventsRepository
 from scheduler.storage.calendar_repo import CalendarRepository
 from scheduler.storage.contacts_repo import ContactsRepository
 from scheduler.storage.drafts_repo import PlanDraftsRepository
@@ -93,6 +94,7 @@ class UnitOfWork:
         self.drafts = PlanDraftsRepository(self._session)
         self.broadcasts = BroadcastsRepository(self._session)
         self.calendar = CalendarRepository(self._session)
+        self.calendar_events = CalendarEventsRepository(self._session)
         return self
 
     async def __aexit__(

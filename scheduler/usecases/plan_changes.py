@@ -16,6 +16,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
+from scheduler.calendar_events import revise_events
 from scheduler.clock import Clock
 from scheduler.participants import Caller
 from scheduler.plan.diff import TaskChange, diff_plans, point_moves
@@ -104,6 +105,8 @@ async def put_in_force(
         based_on=based_on,
     )
     await uow.statuses.move_points(moves)
+    # The calendar events of moved points raise their sequence as of the change.
+    await revise_events(uow, new.points, new_plan, now)
     chats = await _notify(uow, now, version, changes)
     await visit.record(
         "plan.change",

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
+from scheduler.calendar_events import revise_events
 from scheduler.clock import Clock
 from scheduler.participants import Caller
 from scheduler.plan.control_points import ControlPoint
@@ -29,6 +30,7 @@ from scheduler.reports.digest import (
 )
 from scheduler.reports.items import Item, assess
 from scheduler.reports.summary import AgencySummary, overall, summarize
+from scheduler.storage.calendar_events_repo import EventRevision
 from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.status_repo import StatusEntry
 from scheduler.storage.unit_of_work import Database, UnitOfWork
@@ -216,10 +218,14 @@ async def plan_weekly_digest(
 
 @dataclass(frozen=True)
 class CalendarSelection:
-    """The control points to put in a calendar: the whole plan's or one agency's."""
+    """The control points to put in a calendar: the whole plan's or one agency's.
+
+    ``revisions`` gives each point's event key and revision (``scheduler.calendar_events``).
+    """
 
     agency: str | None
     points: tuple[ControlPoint, ...]
+    revisions: Mapping[str, tuple[str, EventRevision]] = field(default_factory=dict)
 
 
 def calendar_points(runtime: PlanRuntime, agency: str | None) -> CalendarSelection | Refusal:
@@ -235,6 +241,15 @@ def calendar_points(runtime: PlanRuntime, agency: str | None) -> CalendarSelecti
 async def calendar_for(
     core: Core, caller: Caller, *, agency: str | None
 ) -> Answer[CalendarSelection | Refusal]:
-    """The calendar of the whole plan or of one agency, for anyone who asks."""
+    """The calendar of the whole plan or of one agency, for anyone who asks.
+
+    What each event shows is recorded first, so that an event whose point moved since the
+    last file comes with a higher sequence.
+    """
+    runtime = core.runtime
     async with core.visit(caller) as visit:
-        return visit.answer(calendar_points(core.runtime, agency))
+        chosen = calendar_points(runtime, agency)
+        if isinstance(chosen, Refusal):
+            return visit.answer(chosen)
+        revisions = await revise_events(visit.uow, runtime.points, runtime.plan, visit.now)
+        return visit.answer(replace(chosen, revisions=revisions))

@@ -18,6 +18,7 @@ from bot.export.ics import calendar_bytes
 from bot.export.summary_text import summary_message
 from bot.export.xlsx import workbook_bytes
 from bot.i18n.catalog import load_catalog
+from scheduler.calendar_events import event_keys
 from scheduler.clock import FakeClock
 from scheduler.plan.control_points import ControlPoint
 from scheduler.plan_runtime import PlanRuntime
@@ -120,12 +121,17 @@ def test_calendar() -> None:
     assert [str(e["UID"]) for e in first] == [str(e["UID"]) for e in later]
     assert len({str(e["UID"]) for e in first}) == len(rt.points)
     by_uid = {str(e["UID"]): e for e in first}
+    keys = event_keys(rt.points)
     for point in rt.points:
-        event = by_uid[f"{point.id}@eskertu"]
+        # The UID names the task, the kind and the point's place among them, not its date.
+        event = by_uid[f"{keys[point.id]}@eskertu"]
+        assert point.effective.isoformat() not in str(event["UID"])
         assert event.decoded("DTSTART") == point.effective
         assert event.decoded("DTEND") == point.effective + dt.timedelta(days=1)
         assert event.decoded("DTSTAMP") == AS_OF.astimezone(dt.UTC)
-    report = by_uid["T06-report-2016-07-10@eskertu"]
+        assert int(event["SEQUENCE"]) == 0
+    assert keys["T06-report-2016-07-10"] == "T06-report-1"
+    report = by_uid["T06-report-1@eskertu"]
     summary = str(report["SUMMARY"])
     assert summary.startswith("№6: ") and summary.endswith("— ақпарат беру (МСМ)")
     description = str(report["DESCRIPTION"])

@@ -102,6 +102,7 @@ async def ics(request: Command) -> None:
         calendar=svc.runtime.calendar,
         alarm_time=svc.settings.reminder_time,
         tz=svc.runtime.tz,
+        revisions=found.revisions,
     )
     await request.context.bot.send_document(
         chat.id,
