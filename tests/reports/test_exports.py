@@ -46,7 +46,9 @@ async def _report(db: Database) -> tuple[PlanRuntime, StatusReport]:
 async def test_workbook(db: Database) -> None:
     rt, report = await _report(db)
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(report, rt.plan, KK)))
-    sheet = book.worksheets[0]
+    # The data behind the information stays, as the second sheet.
+    assert book.sheetnames == ["ПӘ-ге ақпарат", "Деректер", "Жиынтық"]
+    sheet = book.worksheets[1]
     headers = [c.value for c in sheet[1]]
     assert headers[:4] == ["№", "Іс-шара", "Орган коды", "Орган"]
     assert "Түсініктеме" in headers and "Растайтын құжат" in headers
@@ -70,14 +72,62 @@ async def test_workbook(db: Database) -> None:
     # The closure by the lead is named on the co-executor's row.
     zhao = next(r for r in rows if r[0] == 9 and r[2] == "ЖАО" and r[4] == "орындау мерзімі")
     assert zhao[col["Мәртебесі"]] == "орындалды (МСМ хабарлауы бойынша)"
-    summary = book.worksheets[1]
+    summary = book.worksheets[2]
     assert summary["A1"].value == "Орган" and summary.freeze_panes == "A2"
+    headers = [c.value for c in summary[1]]
+    msm = next(row for row in summary.iter_rows(min_row=2) if row[0].value == "МСМ")
+    # Counts are numbers, the on-time share a number shown as a percentage.
+    assert all(isinstance(c.value, int) for c in msm[1:-1])
+    share = msm[headers.index("Уақтылы")]
+    assert isinstance(share.value, float) and 0 < share.value <= 1
+    assert share.number_format == "0%"
+    total = [row for row in summary.iter_rows(min_row=2)][-1]
+    assert total[0].value == "Жиыны" and total[1].value == len(report.items)
+
+
+async def test_the_information_sheet(db: Database) -> None:
+    rt, report = await _report(db)
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(report, rt.plan, RU)))
+    sheet = book.worksheets[0]
+    # A title row: the plan and the moment, in the reader's language, across the table.
+    title = sheet["A1"].value
+    assert title.startswith(rt.plan.title.in_language("ru"))
+    assert "по состоянию на 15 июля 2016" in title and "10:00" in title
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:G1"]
+    headers = [c.value for c in sheet[2]]
+    assert headers == [
+        "№",
+        "Наименование мероприятия",
+        "Форма завершения",
+        "Срок исполнения",
+        "Ответственные исполнители",
+        "Ход исполнения",
+        "Информация в АП",
+    ]
+    assert all(c.font.bold for c in sheet[2]) and sheet.freeze_panes == "A3"
+    rows = list(sheet.iter_rows(min_row=3))
+    # One row per task, its number a number.
+    assert [r[0].value for r in rows] == [t.number for t in rt.plan.tasks]
+    assert all(isinstance(r[0].value, int) for r in rows)
+    six = rows[5]
+    assert six[1].value == rt.plan.task(6).title("ru")
+    assert "«2016 жылдың бірінші жартыжылдығы»" in six[3].value
+    assert six[4].value.startswith("МКС — ")
+    assert DONE_TEXT in six[5].value and "МКС: исполнено" in six[5].value
+    nine = rows[8]
+    # Each agency's state, the closure by the lead counting for its co-executors.
+    assert nine[5].value.splitlines()[1].startswith("МОН: исполнено (по сообщению МКС)")
+    # Widths, and long texts wrapped.
+    widths = {c: sheet.column_dimensions[c].width for c in "ABCDEFG"}
+    assert widths["F"] > widths["B"] > widths["A"] > 0
+    assert six[5].alignment.wrap_text and six[1].alignment.wrap_text
+    assert not six[0].alignment.wrap_text
 
 
 async def test_workbook_in_russian_uses_the_short_titles(db: Database) -> None:
     rt, report = await _report(db)
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(report, rt.plan, RU)))
-    sheet = book.worksheets[0]
+    sheet = book.worksheets[1]
     assert sheet["B1"].value == "Мероприятие"
     titles = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=2)}
     assert titles[6] == rt.plan.task(6).title("ru") != rt.plan.task(6).text
