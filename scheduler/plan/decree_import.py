@@ -375,7 +375,9 @@ def _split_list(value: str) -> list[str]:
 
 Fail = Callable[[PlanProblem], Exception]
 # The note after the consolidating agency, in the languages a plan or an edit is written in.
-CONSOLIDATOR_NOTES = ("жинақтау", "свод", "сводный", "consolidates", "consolidator")
+CONSOLIDATOR_NOTES = frozenset(
+    fold(note) for note in ("жинақтау", "свод", "сводный", "consolidates", "consolidator")
+)
 
 
 def _lookup_code(
