@@ -303,12 +303,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         configure_logging(settings.log_level, _secrets(settings))
         code: int = args.handler(args, settings)
+        # Written out here, where a reader who went away can still be answered quietly.
+        sys.stdout.flush()
     except SettingsError as exc:
         print(f"eskertu: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader of the output went away (``calendar … | head``): nothing more to say.
+        _silence_stdout()
+        return 0
     return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _secrets(settings: Settings) -> list[str]:

@@ -12,6 +12,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.features.agenda import callbacks as agenda_callbacks
 from bot.features.agenda import handlers as agenda
+from bot.features.audit import callbacks as audit_callbacks
+from bot.features.audit import handlers as audit
 from bot.features.broadcasts import callbacks as broadcast_callbacks
 from bot.features.broadcasts import handlers as broadcasts
 from bot.features.browse import callbacks as browse_callbacks
@@ -94,7 +96,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("report", reports.report),
         CommandHandler("ics", reports.ics),
         CommandHandler("admin", members.admin_menu),
-        CommandHandler("audit", members.audit),
+        CommandHandler("audit", audit.audit),
         CommandHandler("members", members.members),
         CommandHandler("removemember", members.remove_member),
         CommandHandler("promote", members.promote),
@@ -127,8 +129,10 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         on_press(agenda_callbacks.PAGE, agenda.due_page),
         on_press(agenda_callbacks.PICK, agenda.picked),
         on_press(plan_change_callbacks.ACKNOWLEDGE, plan_changes.acknowledge),
+        on_press(plan_change_callbacks.DECIDE, plan_changes.decide),
         on_press(broadcast_callbacks.BROADCAST, broadcasts.broadcast_decision),
         on_press(report_callbacks.PERIOD, reports.discipline_period),
+        on_press(audit_callbacks.PAGE, audit.audit_page),
         MessageHandler(filters.ChatType.PRIVATE & plan_files, plan_changes.upload_plan),
         MessageHandler(reply, replies.reply_to_bot),
         MessageHandler(filters.COMMAND, fallback.unknown_command),

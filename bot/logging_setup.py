@@ -1,8 +1,10 @@
-"""Logging that never shows the bot token.
+"""Logging that never shows the bot token, and the bot's own lines without the libraries'.
 
 httpx logs every request URL at INFO, and a Bot API URL carries the token, so its
 logger is held at WARNING; a filter also masks the token in any record that still
-carries it (an exception message that quotes a URL, say).
+carries it (an exception message that quotes a URL, say). The bot's own loggers log at
+LOG_LEVEL; the libraries' (APScheduler's line for every tick, Alembic's for every
+migration it checks, PTB's) only from WARNING unless LOG_LEVEL is DEBUG.
 """
 
 from __future__ import annotations
@@ -10,6 +12,10 @@ from __future__ import annotations
 import logging
 
 MASK = "<BOT_TOKEN>"
+# The loggers of this project; every other one belongs to a library.
+OWN_LOGGERS = ("eskertu", "scheduler", "bot", "sandbox")
+# Loggers that would show the token: never below WARNING.
+TOKEN_LOGGERS = ("httpx", "httpcore")
 
 
 class RedactingFilter(logging.Filter):
@@ -42,6 +48,9 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     handler.addFilter(RedactingFilter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
-    for noisy in ("httpx", "httpcore"):
+    numeric = logging.getLevelNamesMapping()[level]
+    root.setLevel(numeric if numeric <= logging.DEBUG else max(numeric, logging.WARNING))
+    for own in OWN_LOGGERS:
+        logging.getLogger(own).setLevel(numeric)
+    for noisy in TOKEN_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)

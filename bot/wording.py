@@ -65,10 +65,25 @@ def agency_name(plan: Plan, code: str, language: str) -> str:
     return code
 
 
+def agency_code(plan: Plan, code: str, language: str) -> str:
+    """The plan's code as the reader writes it: «МСМ», «МКС» or «MCS»."""
+    for agency in plan.agencies:
+        if agency.code == code:
+            return agency.code_in(language)
+    return code
+
+
+def agency_codes(plan: Plan, codes: Iterable[str], language: str) -> str:
+    """Codes in the reader's language, comma-separated («МКС, МИО»); «—» for none."""
+    return ", ".join(agency_code(plan, code, language) for code in codes) or "—"
+
+
 def agency_label(plan: Plan, code: str, language: str) -> str:
-    """The code and the name, e.g. «МСМ — Ministry of Culture and Sport»."""
+    """The code and the name in the reader's language, e.g. «MCS — Ministry of Culture and
+    Sport»."""
     name = agency_name(plan, code, language)
-    return code if name == code else f"{code} — {name}"
+    shown = agency_code(plan, code, language)
+    return shown if name == code else f"{shown} — {name}"
 
 
 def status_label(tr: Translator, status: Status) -> str:
@@ -91,21 +106,36 @@ def plain_state(tr: Translator, state: ItemState) -> str:
     return tr.plain(ITEM_STATES[state].plain_key)
 
 
-def refusal_text(tr: Translator, refusal: Refusal, *, plain: bool = False) -> str:
+def refusal_text(
+    tr: Translator, refusal: Refusal, *, plain: bool = False, plan: Plan | None = None
+) -> str:
     """A refusal in the reader's language, from the catalog message ``refusal.<code>``.
 
-    ``plain`` for places Telegram shows without markup, such as a button's answer.
+    ``plain`` for places Telegram shows without markup, such as a button's answer. With the
+    ``plan``, the agency codes it names are shown in the reader's language.
     """
     values = {
         name: echo(value) if name in TYPED and isinstance(value, str) else _value(value, tr)
         for name, value in refusal.params.items()
     }
+    for name, value in refusal.params.items():
+        if isinstance(value, Status):
+            values[name] = tr.plain(STATUSES[value].label_key)
+    if plan is not None:
+        for name in AGENCY_PARAMS:
+            found = refusal.params.get(name)
+            if isinstance(found, tuple | list):
+                values[name] = agency_codes(plan, [str(c) for c in found], tr.language)
+            elif isinstance(found, str) and found:
+                values[name] = agency_code(plan, found, tr.language)
     key = f"refusal.{refusal.why}"
     return tr.plain(key, **values) if plain else tr(key, **values)
 
 
 # Refusal values that quote what the user typed: cut short, as every quoted argument is.
 TYPED = ("code", "role")
+# Refusal values that list agency codes: shown in the reader's language.
+AGENCY_PARAMS = ("agencies", "known", "departments", "agency")
 
 
 def echo(text: str, limit: int = 64) -> str:

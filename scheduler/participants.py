@@ -25,16 +25,34 @@ class ChatInfo:
         return self.type in {"group", "supergroup"}
 
 
+# The languages the bot speaks.
+INTERFACE_LANGUAGES = ("kk", "ru", "en")
+
+
+def interface_language(telegram_code: str | None) -> str | None:
+    """The bot's language for a Telegram language code («ru», «en-GB»), or None for others."""
+    if not telegram_code:
+        return None
+    base = telegram_code.replace("_", "-").split("-", 1)[0].lower()
+    return base if base in INTERFACE_LANGUAGES else None
+
+
 @dataclass(frozen=True, slots=True)
 class LanguagePrefs:
-    """The languages a user and a chat have chosen, if any."""
+    """The languages a user and a chat have chosen, if any.
+
+    ``telegram`` is the language the user's Telegram is set to, when the bot speaks it; it is
+    known only for a private chat, where it serves until the user chooses.
+    """
 
     user: str | None
     chat: str | None
+    telegram: str | None = None
 
     def resolve(self, default: str) -> str:
-        """A group speaks its own language; a private chat its user's; else the default."""
-        return self.chat or self.user or default
+        """A group speaks its own language; a private chat its user's, chosen or Telegram's;
+        else the default."""
+        return self.chat or self.user or self.telegram or default
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from scheduler.agencies import AgencyIndex
 from scheduler.plan.control_points import ControlPoint, expand
 from scheduler.plan.model import Plan
 from scheduler.progress import DEFAULT_CONTROL, ControlPolicy
@@ -30,6 +31,7 @@ class PlanRuntime:
     tz: ZoneInfo
     control: ControlPolicy = DEFAULT_CONTROL
     _by_task: dict[int, tuple[ControlPoint, ...]] = field(repr=False, default_factory=dict)
+    _agencies: AgencyIndex | None = field(repr=False, default=None)
 
     def points_of(self, task: int) -> tuple[ControlPoint, ...]:
         return self._by_task.get(task, ())
@@ -39,6 +41,11 @@ class PlanRuntime:
 
     def has_agency(self, code: str) -> bool:
         return code in self.plan.agency_codes()
+
+    def agency(self, typed: str) -> str | None:
+        """The code of the agency ``typed`` names in any of its spellings (``AgencyIndex``)."""
+        index = self._agencies or AgencyIndex.of_plan(self.plan)
+        return index.resolve(typed)
 
     def tasks_of(self, agency: str) -> list[int]:
         return [t.number for t in self.plan.tasks if any(r.code == agency for r in t.responsible)]
@@ -92,6 +99,7 @@ def _assemble(
         tz=tz,
         control=control,
         _by_task={task: tuple(ps) for task, ps in by_task.items()},
+        _agencies=AgencyIndex.of_plan(plan),
     )
 
 

@@ -33,7 +33,6 @@ class Why(enum.StrEnum):
     NO_EVENT = "no_event"
     EVENT_NOT_ENTITLED = "event_not_entitled"
     BAD_DATE = "bad_date"
-    INVALID_EVENT = "invalid_event"
     ALREADY_REPORTED = "already_reported"
     NOT_CONTROLLER = "not_controller"
     OWN_REPORT = "own_report"
@@ -51,6 +50,11 @@ class Why(enum.StrEnum):
     NO_SUCH_VERSION = "no_such_version"
     NOT_NOTIFIED = "not_notified"
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
+    GROUP_ADMINS_DECIDE = "group_admins_decide"
+    NO_SUCH_DRAFT = "no_such_draft"
+    DRAFT_DECIDED = "draft_decided"
+    STALE_DRAFT = "stale_draft"
+    ALREADY_RECORDED = "already_recorded"
 
 
 def _frozen(values: Mapping[str, object] | None = None) -> Mapping[str, object]:

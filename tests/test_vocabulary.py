@@ -77,12 +77,12 @@ def test_the_answer_buttons_are_short_distinct_and_read_back() -> None:
     for status in answer_statuses():
         code = STATUSES[status].button or ""
         assert status_of_button(code) is status
-        for kind in (ANSWER, CLARIFY):
-            data = kind.build(ROW_ID_MAX, code)
+        for kind, extra in ((ANSWER, ()), (CLARIFY, (ROW_ID_MAX,))):
+            data = kind.build(ROW_ID_MAX, code, *extra)
             assert len(data.encode()) <= 64
-            assert kind.parse(data) == (str(ROW_ID_MAX), code)
+            assert kind.parse(data) == (str(ROW_ID_MAX), code, *map(str, extra))
             # An id the database cannot hold names no row: the button is stale.
-            assert kind.parse(kind.build(ROW_ID_MAX + 1, code)) is None
+            assert kind.parse(kind.build(ROW_ID_MAX + 1, code, *extra)) is None
     assert ANSWER.parse("st:1:z") is None and ANSWER.parse("st:x:d") is None
     assert CLARIFY.parse("st:1:d") is None
 

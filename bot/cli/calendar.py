@@ -1,4 +1,9 @@
-"""``python -m bot calendar``: the plan's control points in a window of dates."""
+"""``python -m bot calendar``: the plan's control points in a window of dates.
+
+The text form opens with a header row; its headings, the kinds of point and the agency codes
+are in the language asked for (``--lang``, else DEFAULT_LANGUAGE); the problems it reports
+are in English, as the other commands' are.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +17,12 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from bot.cli import plan_or_problems
+from bot.i18n.catalog import Translator, load_catalog
 from bot.settings import Settings
+from bot.wording import agency_code
+from scheduler.agencies import AgencyIndex
 from scheduler.plan import ControlPoint, between, expand
 from scheduler.plan.model import Plan
-from scheduler.plan.textmatch import fold
 from scheduler.plan_runtime import calendar_overrides
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
@@ -23,6 +30,8 @@ from scheduler.storage.unit_of_work import Database
 from scheduler.workdays import ShiftRule, WorkingCalendar
 
 LANGUAGES = ("kk", "ru", "en")
+# The text form's columns, each headed by the catalog message ``cli.calendar.head.<column>``.
+HEADER = ("date", "nominal", "task", "kind", "agencies", "title")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -92,14 +101,13 @@ def run_calendar(args: argparse.Namespace, settings: Settings) -> int:
     plan = plan_or_problems(settings, "eskertu calendar")
     if plan is None:
         return 1
+    language = args.lang or settings.default_language or "kk"
     agency = None
     if args.agency is not None:
-        codes = {fold(code): code for code in plan.agency_codes()}
-        agency = codes.get(fold(args.agency))
+        agency = AgencyIndex.of_plan(plan).resolve(args.agency)
         if agency is None:
-            known = ", ".join(plan.agency_codes())
+            known = ", ".join(a.code_in(language) for a in plan.agencies)
             return _error(f"unknown agency code {args.agency!r}; the plan knows: {known}")
-    language = args.lang or settings.default_language or "kk"
     try:
         points = between(expand(plan, working_calendar(settings)), start, end, agency=agency)
     except ValueError as exc:
@@ -108,7 +116,8 @@ def run_calendar(args: argparse.Namespace, settings: Settings) -> int:
         rows = [_json_row(plan, p, language) for p in points]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        for line in _text_lines(plan, points, language):
+        tr = load_catalog(fallback=settings.default_language).for_language(language)
+        for line in _text_lines(plan, points, tr):
             print(line)
     return 0
 
@@ -117,21 +126,26 @@ def _json_row(plan: Plan, point: ControlPoint, language: str) -> dict[str, objec
     return {**point.to_json(), "title": plan.task(point.task).title(language)}
 
 
-def _text_lines(plan: Plan, points: list[ControlPoint], language: str) -> list[str]:
+def _text_lines(plan: Plan, points: list[ControlPoint], tr: Translator) -> list[str]:
+    """A header row, then one aligned row per point; nothing at all when there is none."""
+    language = tr.language
     rows = [
         (
             p.effective.isoformat(),
-            f"(nominal {p.nominal.isoformat()})" if p.nominal != p.effective else "",
+            p.nominal.isoformat() if p.nominal != p.effective else "",
             f"T{p.task:02d}",
-            p.kind,
-            ",".join(p.agencies),
+            tr.plain(f"kind.{p.kind}"),
+            ",".join(agency_code(plan, code, language) for code in p.agencies),
             plan.task(p.task).title(language),
         )
         for p in points
     ]
     if not rows:
         return []
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    header = tuple(tr.plain(f"cli.calendar.head.{column}") for column in HEADER)
+    table = [header, *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(HEADER) - 1)]
     return [
-        "  ".join([*(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)), r[5]]) for r in rows
+        "  ".join([*(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)), r[-1]]).rstrip()
+        for r in table
     ]

@@ -12,9 +12,10 @@ import io
 from typing import TYPE_CHECKING
 
 from bot.export.discipline_text import percent, period_text
-from bot.export.labels import as_of_text, share_text
+from bot.export.labels import as_of_text, code_shown, share_text
 from bot.i18n.catalog import Translator
 from bot.wording import plain_state
+from scheduler.plan.model import Plan
 from scheduler.reports.discipline import PeriodName
 from scheduler.usecases.plan_reports import StatusReport
 from scheduler.vocabulary.control import ITEM_STATES, ItemState
@@ -29,7 +30,7 @@ NO_FIGURE_COLOUR = "#78909c"
 TRACK_COLOUR = "#eceff1"
 
 
-def summary_chart(report: StatusReport, tr: Translator) -> bytes:
+def summary_chart(report: StatusReport, tr: Translator, plan: Plan | None = None) -> bytes:
     """PNG bytes of the chart; an empty plan gives a chart with its title only."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -39,7 +40,7 @@ def summary_chart(report: StatusReport, tr: Translator) -> bytes:
     figure = Figure(figsize=(10, height), dpi=DPI)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    names = [s.agency for s in summaries]
+    names = [code_shown(plan, s.agency, tr.language) for s in summaries]
     positions = list(range(len(summaries)))
     left = [0] * len(summaries)
     for state, spec in ITEM_STATES.items():

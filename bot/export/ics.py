@@ -1,8 +1,10 @@
 """Control points as an iCalendar file that Outlook and Google Calendar import.
 
 Each control point is one all-day event on its effective date (DTSTART and DTEND as dates,
-so no VTIMEZONE is needed), with a UID built from the point's id, which stays the same
-across exports, so a second import updates the events instead of doubling them. Two
+so no VTIMEZONE is needed). Its UID is built from the point's event key, which stays the same
+when the plan moves the point (``scheduler.calendar_events``), and its SEQUENCE and
+LAST-MODIFIED say how often and when what it shows changed, so a second import updates the
+events instead of doubling them. Two
 alarms: at the reminder time five working days before the date (an absolute UTC moment,
 since working days cannot be written as a duration), and at the reminder time on the day
 before (relative to the event's start). Calendars that ignore imported alarms, Google
@@ -12,15 +14,17 @@ Calendar among them, keep their own defaults.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
 
 from bot.i18n.catalog import Translator
-from bot.wording import long_date
+from bot.wording import agency_code, agency_codes, long_date
+from scheduler.calendar_events import event_keys
 from scheduler.plan.control_points import ControlPoint
 from scheduler.plan.model import Plan
+from scheduler.storage.calendar_events_repo import EventRevision
 from scheduler.workdays import WorkingCalendar
 
 UID_DOMAIN = "eskertu"
@@ -34,8 +38,8 @@ def _short(text: str) -> str:
     return text if len(text) <= TITLE_LIMIT else text[: TITLE_LIMIT - 1].rstrip() + "…"
 
 
-def event_uid(point: ControlPoint) -> str:
-    return f"{point.id}@{UID_DOMAIN}"
+def event_uid(key: str) -> str:
+    return f"{key}@{UID_DOMAIN}"
 
 
 def _description(point: ControlPoint, plan: Plan, tr: Translator) -> str:
@@ -47,7 +51,8 @@ def _description(point: ControlPoint, plan: Plan, tr: Translator) -> str:
         tr.plain("ics.desc.phrase", phrase=point.phrase),
     ]
     if point.recipient is not None:
-        lines.append(tr.plain("ics.desc.recipient", recipient=point.recipient))
+        recipient = agency_code(plan, point.recipient, tr.language)
+        lines.append(tr.plain("ics.desc.recipient", recipient=recipient))
     if point.nominal != point.effective:
         lines.append(
             tr.plain(
@@ -77,8 +82,15 @@ def calendar_bytes(
     calendar: WorkingCalendar,
     alarm_time: dt.time,
     tz: ZoneInfo,
+    revisions: Mapping[str, tuple[str, EventRevision]] | None = None,
 ) -> bytes:
-    """The .ics file of ``points``; ``stamp`` (the clock's now) is every event's DTSTAMP."""
+    """The .ics file of ``points``; ``stamp`` (the clock's now) is every event's DTSTAMP.
+
+    ``revisions`` gives each point's event key and revision as the database keeps them;
+    without them the keys are made from ``points`` and every event is at sequence 0.
+    """
+    known = revisions if revisions is not None else {}
+    keys = event_keys(points)
     cal = Calendar()
     cal.add("prodid", PRODUCT_ID)
     cal.add("version", "2.0")
@@ -97,11 +109,15 @@ def calendar_bytes(
             task=point.task,
             title=_short(task.title(tr.language)),
             kind=kind,
-            agencies=", ".join(point.agencies),
+            agencies=agency_codes(plan, point.agencies, tr.language),
         )
+        key, revision = known.get(point.id, (keys[point.id], None))
         event = Event()
-        event.add("uid", event_uid(point))
+        event.add("uid", event_uid(key))
         event.add("dtstamp", stamp)
+        event.add("sequence", revision.sequence if revision is not None else 0)
+        if revision is not None:
+            event.add("last-modified", revision.modified_at.astimezone(dt.UTC))
         event.add("dtstart", point.effective)
         event.add("dtend", point.effective + dt.timedelta(days=1))
         event.add("summary", summary)

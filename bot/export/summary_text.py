@@ -7,10 +7,10 @@ left out with a note saying how many.
 from __future__ import annotations
 
 from bot.export.discipline_text import digest_line
-from bot.export.labels import as_of_text, item_status, share_text
+from bot.export.labels import as_of_text, code_shown, item_status, share_text
 from bot.export.text_table import fitted
 from bot.i18n.catalog import Translator
-from bot.wording import long_date
+from bot.wording import agency_codes, long_date
 from scheduler.plan.model import Plan, event_readings
 from scheduler.reports.items import Item
 from scheduler.reports.summary import AgencySummary
@@ -34,19 +34,21 @@ def _values(summary: AgencySummary) -> list[str]:
     ]
 
 
-def summary_cells(report: StatusReport, tr: Translator) -> tuple[list[str], list[list[str]]]:
+def summary_cells(
+    report: StatusReport, tr: Translator, plan: Plan | None = None
+) -> tuple[list[str], list[list[str]]]:
     """The counts per agency as plain cells, with a last row for the whole plan."""
     headers = [tr.plain("report.col.agency")] + [
         tr.plain(f"report.col.{column}") for column in SUMMARY_COLUMNS
     ]
-    rows = [[s.agency, *_values(s)] for s in report.agencies]
+    rows = [[code_shown(plan, s.agency, tr.language), *_values(s)] for s in report.agencies]
     rows.append([tr.plain("report.row.total"), *_values(report.totals)])
     return headers, rows
 
 
-def _table(report: StatusReport, tr: Translator, room: int) -> str:
+def _table(report: StatusReport, plan: Plan, tr: Translator, room: int) -> str:
     """The aligned table, dropping agency rows from the end until it fits in ``room``."""
-    headers, rows = summary_cells(report, tr)
+    headers, rows = summary_cells(report, tr, plan)
     return fitted(headers, rows[:-1], rows[-1], tr, room)
 
 
@@ -56,7 +58,7 @@ def summary_message(report: StatusReport, plan: Plan, tr: Translator) -> str:
         return "\n".join([title, "", tr("report.no_items")])
     legend = "\n".join([tr("report.legend"), *undated_notes(plan, tr)])
     room = MESSAGE_LIMIT - len(title) - len(legend) - 4
-    return "\n".join([title, "", _table(report, tr, room), "", legend])
+    return "\n".join([title, "", _table(report, plan, tr, room), "", legend])
 
 
 def undated_notes(plan: Plan, tr: Translator) -> list[str]:
@@ -81,11 +83,12 @@ def _bounded(lines: list[str], tr: Translator, limit: int) -> list[str]:
     return [*lines[:limit], tr("digest.more", count=len(lines) - limit)]
 
 
-def _agency_state(item: Item, tr: Translator) -> str:
+def _agency_state(item: Item, plan: Plan, tr: Translator) -> str:
     """The agency's code, with its state when it has said anything at all."""
+    code = code_shown(plan, item.agency, tr.language)
     if item.state is ItemState.NOT_STARTED:
-        return item.agency
-    return f"{item.agency} ({item_status(tr, item)})"
+        return code
+    return f"{code} ({item_status(tr, item, plan)})"
 
 
 def digest_text(view: DigestView, plan: Plan, tr: Translator) -> str:
@@ -112,7 +115,7 @@ def digest_text(view: DigestView, plan: Plan, tr: Translator) -> str:
             task=items[0].point.task,
             kind=tr.plain(f"kind.{items[0].point.kind}"),
             date=long_date(items[0].point.effective, lang),
-            agencies=", ".join(_agency_state(i, tr) for i in items),
+            agencies=", ".join(_agency_state(i, plan, tr) for i in items),
         )
         for items in sorted(
             by_point.values(), key=lambda g: (g[0].point.effective, g[0].point.task)
@@ -124,7 +127,7 @@ def digest_text(view: DigestView, plan: Plan, tr: Translator) -> str:
             task=p.task,
             kind=tr.plain(f"kind.{p.kind}"),
             date=long_date(p.effective, lang),
-            agencies=", ".join(p.agencies),
+            agencies=agency_codes(plan, p.agencies, lang),
         )
         for p in view.upcoming
     ]
@@ -132,7 +135,7 @@ def digest_text(view: DigestView, plan: Plan, tr: Translator) -> str:
     while True:
         body = [*parts, ""]
         if report.items:
-            body.append(_table(report, tr, MESSAGE_LIMIT // 2))
+            body.append(_table(report, plan, tr, MESSAGE_LIMIT // 2))
             body += ["", digest_line(report, tr)]
         body += ["", tr("digest.overdue_heading", count=len(overdue))]
         body += _bounded(overdue_lines, tr, limit) or [tr("digest.overdue_none")]

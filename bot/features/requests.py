@@ -52,6 +52,10 @@ class Request:
         """The caller's translator, for an answer that needs no other use case."""
         return self.svc.tr(await languages(self.core, self.caller))
 
+    def refusal_text(self, tr: Translator, refusal: Refusal, *, plain: bool = False) -> str:
+        """The refusal in the reader's language, the agencies it names in it too."""
+        return refusal_text(tr, refusal, plain=plain, plan=self.svc.plan)
+
 
 @dataclass(frozen=True)
 class Command(Request):
@@ -66,7 +70,7 @@ class Command(Request):
         """Reply with the rendered result, or with the refusal."""
         tr, result = self.tr(answer), answer.result
         if isinstance(result, Refusal):
-            await self.message.reply_text(refusal_text(tr, result))
+            await self.message.reply_text(self.refusal_text(tr, result))
             return
         await self.send(render(result, tr))
 
@@ -91,7 +95,7 @@ class Press(Request):
 
     async def refuse(self, answer: Answer[Any], refusal: Refusal) -> None:
         """Answer the press with the refusal, as an alert (Telegram shows 200 characters)."""
-        text = refusal_text(self.tr(answer), refusal, plain=True)
+        text = self.refusal_text(self.tr(answer), refusal, plain=True)
         await self.query.answer(cut(text, ALERT_LIMIT), show_alert=True)
 
     async def reply(

@@ -104,6 +104,18 @@ async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
 
+async def group_admin_names(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str, ...]:
+    """The names of a group's human administrators, to say who decides for it; () if unknown."""
+    chat = update.effective_chat
+    if chat is None or chat.type == chat.PRIVATE:
+        return ()
+    try:
+        admins = await context.bot.get_chat_administrators(chat.id)
+    except TelegramError:
+        return ()
+    return tuple(member.user.full_name for member in admins if not member.user.is_bot)
+
+
 def command_args(context: ContextTypes.DEFAULT_TYPE) -> list[str]:
     return list(context.args or [])
 

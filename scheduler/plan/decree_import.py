@@ -31,6 +31,7 @@ from scheduler.plan.kazakh_dates import (
     years_in,
 )
 from scheduler.plan.model import (
+    Abbreviations,
     Act,
     ActKind,
     Agency,
@@ -49,6 +50,7 @@ from scheduler.plan.model import (
     TaskTitles,
     deadline_years,
 )
+from scheduler.plan.problems import PlanProblem
 from scheduler.plan.textmatch import Folded, fold
 from scheduler.plan.translations import Translations
 from scheduler.plan.validation import first_error, validate
@@ -75,31 +77,39 @@ T = TypeVar("T")
 
 
 class DecreeImportError(Exception):
-    """The decree cannot be imported; the message names the place (line, cell, phrase)."""
+    """The decree cannot be imported; ``problem`` says why by its code and names the place
+    (line, task and cell, phrase); ``message`` is the English of the reason alone."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        line: int | None = None,
-        cell: str | None = None,
-        phrase: str | None = None,
-    ) -> None:
-        self.message = message
-        self.line = line
-        self.cell = cell
-        self.phrase = phrase
+    def __init__(self, problem: PlanProblem) -> None:
+        self.problem = problem
         super().__init__(str(self))
 
+    @property
+    def message(self) -> str:
+        return self.problem.message
+
+    @property
+    def line(self) -> int | None:
+        return self.problem.line
+
+    @property
+    def phrase(self) -> str | None:
+        return self.problem.phrase
+
     def __str__(self) -> str:
-        place = []
-        if self.line is not None:
-            place.append(f"line {self.line}")
-        if self.cell is not None:
-            place.append(self.cell)
-        where = ", ".join(place)
-        phrase = f" in «{self.phrase}»" if self.phrase is not None else ""
-        return f"{where}: {self.message}{phrase}" if where else f"{self.message}{phrase}"
+        return self.problem.english()
+
+
+def _error(
+    code: str,
+    /,
+    *,
+    line: int | None = None,
+    phrase: str | None = None,
+    cause: PlanProblem | None = None,
+    **params: object,
+) -> DecreeImportError:
+    return DecreeImportError(PlanProblem(code, params, cause=cause, line=line, phrase=phrase))
 
 
 @dataclass
@@ -134,10 +144,10 @@ def import_decree(
     lines = [_Line(i, raw.rstrip("\r")) for i, raw in enumerate(text.split("\n"), start=1)]
     glossary_at = next((ln for ln in lines if _GLOSSARY_HEADER.fullmatch(fold(ln.text))), None)
     if glossary_at is None:
-        raise DecreeImportError("no glossary («Ескерту: аббревиатуралардың жазылуы:») found")
+        raise _error("decree.no_glossary")
     table_at = next((ln for ln in lines if _is_cell(ln.text)), None)
     if table_at is None or table_at.number > glossary_at.number:
-        raise DecreeImportError("no table (lines starting with a tab) before the glossary")
+        raise _error("decree.no_table")
     preamble = lines[: table_at.number - 1]
     table = lines[table_at.number - 1 : glossary_at.number - 1]
     agencies = _parse_glossary(lines[glossary_at.number :])
@@ -172,13 +182,15 @@ def import_decree(
             tasks=tasks,
         ),
         None,
-        "the plan",
+        None,
     )
     plan = _merge_translations(plan, sidecar, warnings)
     problems = validate(plan.model_dump(mode="json"))
     if problems:
-        raise DecreeImportError(
-            "the imported plan is not valid: " + "; ".join(str(p) for p in problems)
+        raise _error(
+            "decree.invalid_plan",
+            problems="; ".join(str(p) for p in problems),
+            cause=problems[0],
         )
     return ImportResult(plan=plan, warnings=warnings)
 
@@ -187,11 +199,11 @@ def _names(kk: str, ru: object, en: object) -> Names:
     return Names.model_validate({"kk": kk, "ru": ru, "en": en})
 
 
-def _construct(build: Callable[[], T], line: int | None, cell: str) -> T:
+def _construct(build: Callable[[], T], line: int | None, task: int | None) -> T:
     try:
         return build()
     except ValidationError as exc:
-        raise DecreeImportError(first_error(exc), line=line, cell=cell) from None
+        raise DecreeImportError(first_error(exc).at(line=line, task=task)) from None
 
 
 def _is_cell(text: str) -> bool:
@@ -218,20 +230,16 @@ def _parse_glossary(lines: Sequence[_Line]) -> list[Agency]:
         folded = Folded(ln.text)
         m = re.fullmatch(r"\s*([^\s-]+?)\s*-\s*(\S.*?)\s*", folded.text)
         if m is None:
-            raise DecreeImportError(
-                "a glossary line must read «CODE – name»", line=ln.number, phrase=ln.text.strip()
-            )
+            raise _error("decree.glossary_line", line=ln.number, phrase=ln.text.strip())
         code = folded.original(m.start(1), m.end(1))
         name = folded.original(m.start(2), m.end(2))
         key = fold(code)
         if key in seen:
-            raise DecreeImportError(
-                f"the code {code} is already defined on line {seen[key]}", line=ln.number
-            )
+            raise _error("decree.code_twice", line=ln.number, code=code, first=seen[key])
         seen[key] = ln.number
         agencies.append(Agency(code=code, name=Names(kk=name)))
     if not agencies:
-        raise DecreeImportError("the glossary defines no agency codes")
+        raise _error("decree.no_codes")
     return agencies
 
 
@@ -248,37 +256,43 @@ def _parse_table(lines: Sequence[_Line]) -> tuple[list[Section], list[_RawTask]]
             i += 1
             continue
         if not _is_cell(ln.text):
-            raise DecreeImportError(
-                "text outside the table's cells", line=ln.number, phrase=ln.text.strip()
-            )
+            raise _error("decree.stray_text", line=ln.number, phrase=ln.text.strip())
         content = _cell_text(ln.text)
         number_only = re.fullmatch(r"(\d+)\.?", content)
         heading = re.fullmatch(r"(\d+)\.\s+(\S.*)", content, flags=re.DOTALL)
         if number_only:
             if not sections:
-                raise DecreeImportError("a task comes before any section", line=ln.number)
+                raise _error("decree.task_before_section", line=ln.number)
             cells = lines[i + 1 : i + 1 + len(CELLS)]
             number = int(number_only.group(1))
             for k, cell in enumerate(cells):
                 if not _is_cell(cell.text):
-                    raise DecreeImportError(
-                        f"task {number} has {k} cells instead of {len(CELLS)} "
-                        f"(the {CELLS[k]} cell is missing)",
+                    raise _error(
+                        "decree.cell_missing",
                         line=cell.number,
+                        number=number,
+                        count=k,
+                        expected=len(CELLS),
+                        cell=CELLS[k],
                     )
             if len(cells) < len(CELLS):
-                raise DecreeImportError(
-                    f"task {number} has {len(cells)} cells instead of {len(CELLS)}",
+                raise _error(
+                    "decree.cells_count",
                     line=ln.number,
+                    number=number,
+                    count=len(cells),
+                    expected=len(CELLS),
                 )
             after = i + 1 + len(CELLS)
             if after < len(lines) and not _is_blank(lines[after].text):
                 nxt = lines[after]
                 if not (_is_cell(nxt.text) and re.fullmatch(r"\d+\..*", _cell_text(nxt.text))):
-                    raise DecreeImportError(
-                        f"task {number} has more than {len(CELLS)} cells",
+                    raise _error(
+                        "decree.too_many_cells",
                         line=nxt.number,
                         phrase=nxt.text.strip(),
+                        number=number,
+                        expected=len(CELLS),
                     )
             tasks.append(_RawTask(number, sections[-1].number, ln.number, list(cells)))
             i = after
@@ -287,13 +301,9 @@ def _parse_table(lines: Sequence[_Line]) -> tuple[list[Section], list[_RawTask]]
             sections.append(Section(number=max(int(heading.group(1)), 1), title=title))
             i += 1
         else:
-            raise DecreeImportError(
-                "expected a section heading «N. TITLE» or a task number «N.»",
-                line=ln.number,
-                phrase=content,
-            )
+            raise _error("decree.expected_heading", line=ln.number, phrase=content)
     if not tasks:
-        raise DecreeImportError("the table has no tasks")
+        raise _error("decree.no_tasks")
     return sections, tasks
 
 
@@ -302,24 +312,25 @@ def _build_task(
 ) -> Task:
     cells = {name: cell for name, cell in zip(CELLS, raw.cells, strict=True)}
     values = {name: _cell_text(cell.text) for name, cell in cells.items()}
-    label = f"task {raw.number}"
     for name in ("text", "deadline", "responsible"):
         if not values[name]:
-            raise DecreeImportError(
-                "the cell is empty", line=cells[name].number, cell=f"{label}, {name} cell"
-            )
+            problem = PlanProblem("decree.empty_cell")
+            at = {"line": cells[name].number, "task": raw.number, "cell": name}
+            raise DecreeImportError(problem.at(**at))
 
-    def fail(name: str, message: str, phrase: str | None = None) -> DecreeImportError:
+    def fail(name: str, problem: PlanProblem, phrase: str | None = None) -> DecreeImportError:
         return DecreeImportError(
-            message,
-            line=cells[name].number,
-            cell=f"{label}, {name} cell",
-            phrase=phrase if phrase is not None else values[name],
+            problem.at(
+                line=cells[name].number,
+                task=raw.number,
+                cell=name,
+                phrase=phrase if phrase is not None else values[name],
+            )
         )
 
     responsible = _parse_responsible(values["responsible"], codes, lambda m: fail("responsible", m))
     control = [
-        _lookup_code(code, codes, lambda m: fail("control", m))
+        _lookup_code(code, codes, lambda m: fail("control", m), None)
         for code in _split_list(values["control"])
     ]
     period_years = set(range(period.start.year, period.end.year + 1))
@@ -332,7 +343,7 @@ def _build_task(
             values["deadline"], year_hint=deadline_hint, before_reading=before_reading
         )
     except PhraseError as exc:
-        raise fail("deadline", exc.message) from None
+        raise fail("deadline", exc.problem) from None
     if report_hint is None:
         report_hint = _single(deadline_years(deadline))
     form = _parse_form(values["form"], codes, report_hint, lambda m, p: fail("form", m, p))
@@ -350,7 +361,7 @@ def _build_task(
             short_title=TaskTitles(),
         ),
         raw.line,
-        label,
+        raw.number,
     )
 
 
@@ -362,31 +373,43 @@ def _split_list(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
 
 
-def _lookup_code(code: str, codes: dict[str, str], fail: Callable[[str], Exception]) -> str:
-    found = codes.get(fold(code))
+Fail = Callable[[PlanProblem], Exception]
+# The note after the consolidating agency, in the languages a plan or an edit is written in.
+CONSOLIDATOR_NOTES = frozenset(
+    fold(note) for note in ("жинақтау", "свод", "сводный", "consolidates", "consolidator")
+)
+
+
+def _lookup_code(
+    code: str, codes: dict[str, str], fail: Fail, resolve: Callable[[str], str | None] | None
+) -> str:
+    found = resolve(code) if resolve is not None else codes.get(fold(code))
     if found is None:
-        known = ", ".join(codes.values())
-        raise fail(f"unknown agency code «{code}» (the glossary defines: {known})")
+        known = tuple(codes.values())
+        raise fail(PlanProblem("decree.unknown_code", {"code": code, "known": known}))
     return found
 
 
 def _parse_responsible(
-    value: str, codes: dict[str, str], fail: Callable[[str], Exception]
+    value: str,
+    codes: dict[str, str],
+    fail: Fail,
+    resolve: Callable[[str], str | None] | None = None,
 ) -> list[ResponsibleAgency]:
     result: list[ResponsibleAgency] = []
     for i, item in enumerate(_split_list(value)):
         m = _CONSOLIDATOR.fullmatch(item)
         if m is None:
-            raise fail(f"cannot read «{item}» as an agency code")
+            raise fail(PlanProblem("decree.unreadable_code", {"item": item}))
         note = m.group("note")
-        if note is not None and fold(note) != "жинақтау":
-            raise fail(f"unknown note «({note})» after an agency code; only «(жинақтау)» is known")
-        code = _lookup_code(m.group("code"), codes, fail)
+        if note is not None and fold(note) not in CONSOLIDATOR_NOTES:
+            raise fail(PlanProblem("decree.unknown_note", {"note": note}))
+        code = _lookup_code(m.group("code"), codes, fail, resolve)
         if any(r.code == code for r in result):
-            raise fail(f"the agency {code} is named twice")
+            raise fail(PlanProblem("decree.named_twice", {"code": code}))
         result.append(ResponsibleAgency(code=code, lead=i == 0, consolidator=note is not None))
     if not result:
-        raise fail("no responsible agency")
+        raise fail(PlanProblem("decree.no_agency"))
     return result
 
 
@@ -422,7 +445,7 @@ def _parse_form(
     value: str,
     codes: dict[str, str],
     year_hint: int | None,
-    fail: Callable[[str, str], Exception],
+    fail: Callable[[PlanProblem, str], Exception],
 ) -> FormOfCompletion:
     deliverables: list[str] = []
     recipient: str | None = None
@@ -434,13 +457,14 @@ def _parse_form(
         if m is None:
             stray = _unknown_recipient(folded)
             if stray is not None:
-                raise fail(f"unknown agency code «{stray}»", segment.strip())
+                raise fail(PlanProblem("decree.stray_code", {"code": stray}), segment.strip())
             if segment.strip():
                 deliverables.append(segment.strip())
             continue
         code = codes[m.group("code")]
         if recipient is not None and code != recipient:
-            raise fail(f"reports go to two recipients ({recipient}, {code})", segment.strip())
+            problem = PlanProblem("decree.two_recipients", {"first": recipient, "second": code})
+            raise fail(problem, segment.strip())
         recipient = code
         document = folded.original(m.end(), len(folded.text)).strip(" ,\u00a0")
         report = report or (document or None)
@@ -450,7 +474,7 @@ def _parse_form(
         try:
             spans = parse_report_dates(phrase, year_hint=year_hint)
         except PhraseError as exc:
-            raise fail(exc.message, phrase) from None
+            raise fail(exc.problem, phrase) from None
         dates.extend(ReportDate(phrase=phrase, span=s.span, date=s.date) for s in spans)
     return FormOfCompletion(
         raw=value, deliverables=deliverables, recipient=recipient, report=report, report_dates=dates
@@ -475,25 +499,23 @@ def _parse_preamble(lines: Sequence[_Line]) -> tuple[str, Period, Act, Controlle
     folded = Folded(joined)
     m = re.search(r"қоса\s+беріліп\s+отырған\s+(.+?)\s+бекітілсін", folded.text, re.DOTALL)
     if m is None:
-        raise DecreeImportError(
-            "the preamble does not approve a plan («Қоса беріліп отырған ... бекітілсін»)"
-        )
+        raise _error("decree.no_approval")
     title = folded.original(m.start(1), m.end(1))
     years = re.search(r"(\d{4})\s*-\s*(\d{4})\s+жылдар", m.group(1)) or re.search(
         r"(\d{4})\s+жыл", m.group(1)
     )
     if years is None:
-        raise DecreeImportError("the plan's title names no years", phrase=title)
+        raise _error("decree.title_no_years", phrase=title)
     first, last = int(years.group(1)), int(years.groups()[-1])
     if last < first or first < 1900 or last > 2999:
-        raise DecreeImportError("the plan's years are out of order", phrase=title)
+        raise _error("decree.years_order", phrase=title)
     period = Period(start=dt.date(first, 1, 1), end=dt.date(last, 12, 31))
     kind = re.search(r"осы\s+(" + "|".join(_ACT_KINDS) + r")", folded.text)
     if kind is None:
-        raise DecreeImportError("the preamble does not name the act («Осы өкімнің ...»)")
+        raise _error("decree.no_act")
     ctl = _CONTROLLER.search(folded.text)
     if ctl is None:
-        raise DecreeImportError("no paragraph puts anyone in control («бақылау ... жүктелсін»)")
+        raise _error("decree.no_controller")
     controller = Controller(
         name=folded.original(ctl.start("name"), ctl.end("name")),
         position=Names(kk=_one_line(folded.original(ctl.start("position"), ctl.end("position")))),
@@ -524,10 +546,10 @@ def _parse_signature(lines: Sequence[_Line]) -> tuple[str, str]:
             head = [*block, m.group("head")]
             issuer = " ".join(" ".join(part.split()) for part in head if part.strip())
             if not issuer:
-                raise DecreeImportError("the signature names no position", line=ln.number)
+                raise _error("decree.signature_position", line=ln.number)
             return issuer, m.group("name")
         block.append(ln.text)
-    raise DecreeImportError("no signature («Position   I. Surname») after the paragraphs")
+    raise _error("decree.no_signature")
 
 
 # --- translations -----------------------------------------------------------------------------
@@ -537,13 +559,11 @@ def _merge_translations(plan: Plan, sidecar: Translations, warnings: list[str]) 
     codes = {fold(a.code): a.code for a in plan.agencies}
     for code in sidecar.agencies:
         if fold(code) not in codes:
-            raise DecreeImportError(
-                f"the translations name agency {code}, which the glossary lacks"
-            )
+            raise _error("decree.sidecar_agency", code=code)
     by_number = {str(t.number) for t in plan.tasks}
     for key in sidecar.tasks:
         if key not in by_number:
-            raise DecreeImportError(f"the translations name task {key}, which the table lacks")
+            raise _error("decree.sidecar_task", task=key)
     agencies_by_code = {fold(k): v for k, v in sidecar.agencies.items()}
     agencies = []
     for agency in plan.agencies:
@@ -551,10 +571,14 @@ def _merge_translations(plan: Plan, sidecar: Translations, warnings: list[str]) 
         if names is None:
             agencies.append(agency)
             continue
+        short = names.abbreviations
         agencies.append(
             agency.model_copy(
                 update={
-                    "name": _names(agency.name.kk, names.localized("ru"), names.localized("en"))
+                    "name": _names(agency.name.kk, names.localized("ru"), names.localized("en")),
+                    "abbreviations": Abbreviations(
+                        ru=short.localized("ru"), en=short.localized("en")
+                    ),
                 }
             )
         )
@@ -570,32 +594,35 @@ def _merge_translations(plan: Plan, sidecar: Translations, warnings: list[str]) 
     return plan.model_copy(update={"agencies": agencies, "tasks": tasks})
 
 
-def parse_responsible(value: str, plan_codes: Sequence[str]) -> list[ResponsibleAgency]:
-    """Read a responsible-agencies cell ("МСМ (жинақтау), ЖАО") against a plan's glossary."""
+def parse_responsible(
+    value: str, plan_codes: Sequence[str], resolve: Callable[[str], str | None] | None = None
+) -> list[ResponsibleAgency]:
+    """Read a responsible-agencies cell ("МСМ (жинақтау), ЖАО") against a plan's glossary;
+    ``resolve`` reads a code in any of its spellings (``scheduler.agencies``)."""
     codes = {fold(code): code for code in plan_codes}
 
-    def fail(message: str) -> DecreeImportError:
-        return DecreeImportError(message, cell="responsible", phrase=value)
+    def fail(problem: PlanProblem) -> DecreeImportError:
+        return DecreeImportError(problem.at(cell="responsible", phrase=value))
 
-    return _parse_responsible(value, codes, fail)
+    return _parse_responsible(value, codes, fail, resolve)
 
 
 def parse_codes(value: str, plan_codes: Sequence[str]) -> list[str]:
     """Read a list of glossary codes ("ІСБ, МҚБ"), as in the control cell."""
     codes = {fold(code): code for code in plan_codes}
 
-    def fail(message: str) -> DecreeImportError:
-        return DecreeImportError(message, phrase=value)
+    def fail(problem: PlanProblem) -> DecreeImportError:
+        return DecreeImportError(problem.at(phrase=value))
 
-    return [_lookup_code(code, codes, fail) for code in _split_list(value)]
+    return [_lookup_code(code, codes, fail, None) for code in _split_list(value)]
 
 
 def parse_form(value: str, plan_codes: Sequence[str], year_hint: int | None) -> FormOfCompletion:
     """Read a form-of-completion cell against a glossary, its recipient and reporting dates."""
     codes = {fold(code): code for code in plan_codes}
 
-    def fail(message: str, phrase: str) -> DecreeImportError:
-        return DecreeImportError(message, phrase=phrase)
+    def fail(problem: PlanProblem, phrase: str) -> DecreeImportError:
+        return DecreeImportError(problem.at(phrase=phrase))
 
     return _parse_form(value, codes, year_hint, fail)
 

@@ -2,13 +2,16 @@
 
 Each edit reads its input with the same grammar as the importer and returns a new plan
 that passed the same validation as a plan file; a bad edit raises :class:`EditError`
-with the problems, and the plan in force stays as it was.
+with the problems, each coded (:mod:`scheduler.plan.problems`) to be told in the reader's
+language, and the plan in force stays as it was. Agencies may be named in any of their
+spellings (``scheduler.agencies``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from scheduler.agencies import AgencyIndex
 from scheduler.plan.decree_import import DecreeImportError, parse_responsible
 from scheduler.plan.kazakh_dates import PhraseError, parse_deadline, parse_report_dates
 from scheduler.plan.model import (
@@ -20,22 +23,23 @@ from scheduler.plan.model import (
     Task,
     event_readings,
 )
+from scheduler.plan.problems import PlanProblem
 from scheduler.plan.validation import validate
 
 
 class EditError(Exception):
-    """The edit cannot be made; ``problems`` are one-line explanations."""
+    """The edit cannot be made; ``problems`` say why, each by its code."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[PlanProblem]) -> None:
         self.problems = problems
-        super().__init__("; ".join(problems))
+        super().__init__("; ".join(str(p) for p in problems))
 
 
 def _task(plan: Plan, number: int) -> Task:
     try:
         return plan.task(number)
     except KeyError:
-        raise EditError([f"there is no task {number} in the plan"]) from None
+        raise EditError([PlanProblem("edit.no_task", {"task": number})]) from None
 
 
 def _year_hint(plan: Plan, task: Task) -> int | None:
@@ -57,7 +61,8 @@ def change_deadline(plan: Plan, number: int, phrase: str) -> Plan:
         try:
             reading = parse_deadline(phrase, year_hint=_year_hint(plan, task))  # type: ignore[assignment]
         except PhraseError as exc:
-            raise EditError([f"deadline «{phrase}»: {exc}"]) from None
+            problem = PlanProblem("edit.deadline", {"phrase": phrase}, cause=exc.problem)
+            raise EditError([problem]) from None
     return _replace(plan, task.model_copy(update={"deadline": reading}))
 
 
@@ -68,19 +73,22 @@ def change_reports(plan: Plan, number: int, phrase: str) -> Plan:
     try:
         spans = parse_report_dates(phrase, year_hint=_year_hint(plan, task))
     except PhraseError as exc:
-        raise EditError([f"reporting dates «{phrase}»: {exc}"]) from None
+        problem = PlanProblem("edit.reports", {"phrase": phrase}, cause=exc.problem)
+        raise EditError([problem]) from None
     dates = [ReportDate(phrase=phrase, span=s.span, date=s.date) for s in spans]
     form = task.form.model_copy(update={"report_dates": dates})
     return _replace(plan, task.model_copy(update={"form": form}))
 
 
 def change_agencies(plan: Plan, number: int, value: str) -> Plan:
-    """The task's responsible agencies, lead first, e.g. "МСМ (жинақтау), ЖАО"."""
+    """The task's responsible agencies, lead first: "МСМ (жинақтау), ЖАО", «МКС (свод), МИО»."""
     task = _task(plan, number)
+    index = AgencyIndex.of_plan(plan)
     try:
-        responsible = parse_responsible(value, plan.agency_codes())
+        responsible = parse_responsible(value, plan.agency_codes(), index.resolve)
     except DecreeImportError as exc:
-        raise EditError([f"agencies «{value}»: {exc.message}"]) from None
+        cause = PlanProblem(exc.problem.code, exc.problem.params)
+        raise EditError([PlanProblem("edit.agencies", {"phrase": value}, cause=cause)]) from None
     return _replace(plan, task.model_copy(update={"responsible": responsible}))
 
 
@@ -88,7 +96,7 @@ def record_event(plan: Plan, number: int, day: dt.date) -> Plan:
     """The plan with ``day`` as the date of the event task ``number``'s deadline follows."""
     task = _task(plan, number)
     if not event_readings(task.deadline):
-        raise EditError([f"the deadline of task {number} does not follow an event"])
+        raise EditError([PlanProblem("edit.not_event", {"task": number})])
 
     def dated(reading: EventDeadline) -> EventDeadline:
         return reading.model_copy(update={"event_date": day})
@@ -114,5 +122,5 @@ def _replace(plan: Plan, task: Task) -> Plan:
     candidate = plan.model_copy(update={"tasks": tasks})
     problems = validate(candidate.model_dump(mode="json"))
     if problems:
-        raise EditError([str(p) for p in problems])
+        raise EditError(problems)
     return Plan.model_validate(candidate.model_dump(mode="json"))

@@ -45,11 +45,11 @@ _DATE_WORDS = re.compile(
 
 
 class DateNotEvent(ValueError):
-    """The phrase has an event's shape but names a date; ``message`` says so."""
+    """The phrase has an event's shape but names a date: ``event`` is the words that do."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, event: str) -> None:
+        super().__init__(f"«{event}» is relative to a date, not to an event")
+        self.event = event
 
 
 def read_event(phrase: str) -> EventDeadline | None:
@@ -63,9 +63,7 @@ def read_event(phrase: str) -> EventDeadline | None:
             continue
         event = folded.original(m.start("event"), m.end("event")).strip()
         if _DATE_WORDS.search(m.group("event")):
-            raise DateNotEvent(
-                f"«{event}» is relative to a date, not to an event: write the date itself"
-            )
+            raise DateNotEvent(event)
         found = m.groupdict()
         days = int(found["n"]) if found.get("n") else 0
         # "5 күн ішінде", «5 дней»: calendar days; only "жұмыс", «рабочих» makes them working.

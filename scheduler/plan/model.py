@@ -91,11 +91,28 @@ class Section(_Model):
     title: Annotated[str, Field(min_length=1)]
 
 
+class Abbreviations(_Model):
+    """An agency's code as Russian and English readers write it («МКС», «MCS»).
+
+    The glossary's code is Kazakh («МСМ»); the bot shows these to readers of those languages
+    and accepts all of them wherever a code is typed.
+    """
+
+    ru: LocalizedText | None = None
+    en: LocalizedText | None = None
+
+
 class Agency(_Model):
     """One line of the decree's glossary of abbreviations."""
 
     code: Annotated[str, Field(min_length=1)]
     name: Names
+    abbreviations: Abbreviations = Abbreviations()
+
+    def code_in(self, language: str) -> str:
+        """The code in ``language`` (kk, ru or en), falling back to the glossary's own."""
+        other = {"ru": self.abbreviations.ru, "en": self.abbreviations.en}.get(language)
+        return other.text if other is not None else self.code
 
 
 class Reading(enum.StrEnum):
@@ -388,6 +405,12 @@ class Plan(_Model):
     def control_departments(self) -> list[str]:
         """The departments the tasks' "control" column names, in the order they first appear."""
         return list(dict.fromkeys(code for task in self.tasks for code in task.control))
+
+    def agency(self, code: str) -> Agency:
+        for agency in self.agencies:
+            if agency.code == code:
+                return agency
+        raise KeyError(code)
 
     def event_tasks(self) -> list[Task]:
         """The tasks whose deadline (or a part of it) follows an event."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from scheduler.plan.decree_import import CELLS, DecreeImportError, ImportResult, import_decree
 from scheduler.plan.model import Agency, Reading
+from scheduler.plan.problems import PlanProblem
 from scheduler.plan.table_files import Sheet, TableFile, format_of, read_table_file
 from scheduler.plan.table_import import import_table, match_header
 from scheduler.plan.table_problems import TableImportError, TableProblem, column_letter
@@ -46,7 +47,7 @@ def import_plan_file(
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise DecreeImportError("the decree's text is not UTF-8") from None
+            raise DecreeImportError(PlanProblem("plan.not_utf8")) from None
         return import_decree(text, translations=translations, before_reading=before_reading)
     table = read_table_file(raw, fmt, name=name.rsplit("/", 1)[-1])
     if is_decree(table):
@@ -137,7 +138,9 @@ def _import_decree_document(
         params = {"message": exc.message, "text": exc.phrase or ""}
         if place is None:
             message = str(exc) if exc.line is None else exc.message
-            raise TableImportError([TableProblem("invalid", {"message": message})]) from None
+            raise TableImportError(
+                [TableProblem("invalid", {"message": message}, cause=exc.problem)]
+            ) from None
         raise TableImportError(
             [
                 TableProblem(
@@ -147,6 +150,7 @@ def _import_decree_document(
                     row=place.row,
                     column=column_letter(place.column) if place.column is not None else None,
                     header=place.header,
+                    cause=exc.problem,
                 )
             ]
         ) from None

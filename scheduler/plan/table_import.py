@@ -56,6 +56,7 @@ from scheduler.plan.model import (
     UnreadDeadline,
     deadline_years,
 )
+from scheduler.plan.problems import PlanProblem
 from scheduler.plan.table_files import Row, Sheet, TableFile
 from scheduler.plan.table_problems import TableImportError, TableProblem, column_letter
 from scheduler.plan.textmatch import fold
@@ -170,6 +171,7 @@ def import_table(
     if problems:
         raise TableImportError(problems)
     agencies = glossary if glossary is not None else _agencies(codes, names, russian)
+    agencies = _with_known_spellings(agencies, known_agencies)
     period = _period(title, tasks)
     if period is None:
         raise TableImportError([TableProblem("no_year", sheet=header.sheet.name)])
@@ -185,10 +187,15 @@ def import_table(
             tasks=tasks,
         )
     except ValidationError as exc:
-        raise TableImportError([TableProblem("invalid", {"message": first_error(exc)})]) from None
+        first = first_error(exc)
+        raise TableImportError(
+            [TableProblem("invalid", {"message": str(first)}, cause=first)]
+        ) from None
     invalid = validate(plan.model_dump(mode="json"))
     if invalid:
-        raise TableImportError([TableProblem("invalid", {"message": str(p)}) for p in invalid])
+        raise TableImportError(
+            [TableProblem("invalid", {"message": str(p)}, cause=p) for p in invalid]
+        )
     return ImportResult(plan=plan)
 
 
@@ -266,7 +273,12 @@ def _cell(row: Row, header: _Header, column: str) -> str:
 
 
 def _problem(
-    code: str, params: Mapping[str, str | int], header: _Header, row: Row, column: str | None
+    code: str,
+    params: Mapping[str, str | int],
+    header: _Header,
+    row: Row,
+    column: str | None,
+    cause: PlanProblem | None = None,
 ) -> TableProblem:
     index = header.columns.get(column) if column is not None else None
     return TableProblem(
@@ -276,6 +288,7 @@ def _problem(
         row=row.number,
         column=column_letter(index) if index is not None else None,
         header=header.titles.get(index) if index is not None else None,
+        cause=cause,
     )
 
 
@@ -379,6 +392,22 @@ def _agencies(codes: Mapping[str, str], names: Mapping[str, str], russian: bool)
     ]
 
 
+def _with_known_spellings(agencies: list[Agency], known: Sequence[Agency]) -> list[Agency]:
+    """An agency the plan in force knows by the same code and name keeps its abbreviations and
+    the translations of its name, so that readers still see it in their language."""
+    by_code = {agency.code: agency for agency in known}
+    kept = []
+    for agency in agencies:
+        old = by_code.get(agency.code)
+        if old is not None and name_key(old.name.kk) == name_key(agency.name.kk):
+            name = agency.name.model_copy(
+                update={"ru": agency.name.ru or old.name.ru, "en": agency.name.en or old.name.en}
+            )
+            agency = agency.model_copy(update={"name": name, "abbreviations": old.abbreviations})
+        kept.append(agency)
+    return kept
+
+
 def _glossary(
     table: TableFile, header: _Header, body: _Body, problems: list[TableProblem]
 ) -> list[Agency] | None:
@@ -437,8 +466,10 @@ def _task(
 ) -> Task | None:
     before = len(problems)
 
-    def fail(code: str, column: str | None, **params: str | int) -> None:
-        problems.append(_problem(code, params, header, row, column))
+    def fail(
+        code: str, column: str | None, cause: PlanProblem | None = None, **params: str | int
+    ) -> None:
+        problems.append(_problem(code, params, header, row, column, cause))
 
     number = position
     if "number" in header.columns:
@@ -461,7 +492,13 @@ def _task(
         deadline = _reading(values["deadline"], year_hint, before_reading)
     except PhraseError as exc:
         if not allow_unread:
-            fail("unread_deadline", "deadline", phrase=values["deadline"], reason=exc.message)
+            fail(
+                "unread_deadline",
+                "deadline",
+                exc.problem,
+                phrase=values["deadline"],
+                reason=exc.message,
+            )
             return None
         deadline = UnreadDeadline(phrase=values["deadline"])
     agency_codes = [a.code for a in glossary] if glossary is not None else []
@@ -474,7 +511,13 @@ def _task(
                 for i, (name, note) in enumerate(_names(values["responsible"]))
             ]
     except DecreeImportError as exc:
-        fail("bad_cell", "responsible", message=exc.message, text=values["responsible"])
+        fail(
+            "bad_cell",
+            "responsible",
+            exc.problem,
+            message=exc.message,
+            text=values["responsible"],
+        )
         return None
     try:
         if glossary is not None:
@@ -488,7 +531,13 @@ def _task(
             )
     except DecreeImportError as exc:
         column = "control" if exc.phrase == values["control"] else "form"
-        fail("bad_cell", column, message=exc.message, text=exc.phrase or values[column])
+        fail(
+            "bad_cell",
+            column,
+            exc.problem,
+            message=exc.message,
+            text=exc.phrase or values[column],
+        )
         return None
     funding = (
         parse_funding(values["funding"])
@@ -514,7 +563,8 @@ def _task(
             short_title=titles,
         )
     except ValidationError as exc:
-        fail("invalid", None, message=first_error(exc))
+        first = first_error(exc)
+        fail("invalid", None, first, message=str(first))
         return None
 
 

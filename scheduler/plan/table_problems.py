@@ -3,12 +3,17 @@
 The bot renders a problem from the message catalogs by its code (``table.<code>``) in the
 reader's language; the CLI prints :meth:`TableProblem.english`. The place names the sheet
 (a workbook's sheet, the CSV file, or "table N" of a Word document), the row and the column.
+A problem whose reason lies in a cell's phrase carries it as its ``cause``, coded too
+(:mod:`scheduler.plan.problems`), which the bot tells in place of the English words of
+``CAUSE_PARAMS``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+from scheduler.plan.problems import PlanProblem
 
 # English wording of each code, for the command line and the logs.
 ENGLISH = {
@@ -34,6 +39,10 @@ ENGLISH = {
 }
 
 
+# The parameter whose English words a problem's cause stands for, by the problem's code.
+CAUSE_PARAMS = {"unread_deadline": "reason", "bad_cell": "message", "invalid": "message"}
+
+
 @dataclass(frozen=True)
 class TableProblem:
     """One problem; ``row`` counts from 1 as spreadsheets do, ``column`` is a letter (A, B …)."""
@@ -44,6 +53,7 @@ class TableProblem:
     row: int | None = None
     column: str | None = None
     header: str | None = None
+    cause: PlanProblem | None = None
 
     def place(self) -> str:
         parts = []

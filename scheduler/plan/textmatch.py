@@ -63,3 +63,53 @@ class Folded:
         first = self._starts[start]
         last = self._starts[end] if end < len(self._starts) else len(self.source)
         return self.source[first:last]
+
+
+# Latin letters that look like Cyrillic ones: «MKC» typed for «МКС», «ICB» for «ІСБ».
+_LOOKALIKES = str.maketrans(
+    {
+        "a": "а",
+        "b": "в",
+        "c": "с",
+        "e": "е",
+        "h": "н",
+        "k": "к",
+        "m": "м",
+        "o": "о",
+        "p": "р",
+        "t": "т",
+        "x": "х",
+        "y": "у",
+    }
+)
+# Kazakh letters a Russian keyboard lacks, and the letters typed in their place («МКБ» for «МҚБ»).
+_KAZAKH_BASE = str.maketrans(
+    {"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и"}
+)
+# The same keys on the Russian (ЙЦУКЕН) and the Latin (QWERTY) layouts, for text typed with the
+# wrong one active: «vrc» is «МКС».
+_QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
+_JCUKEN = "йцукенгшщзхъфывапролджэячсмитьбюё"
+_TO_CYRILLIC = str.maketrans(_QWERTY, _JCUKEN)
+_TO_LATIN = str.maketrans(_JCUKEN, _QWERTY)
+
+
+def code_keys(text: str) -> tuple[str, str, str]:
+    """The forms of an agency's code or name that spellings of it share, for matching only.
+
+    From the strictest to the loosest: :func:`fold` without spaces or dots; then with Latin
+    look-alikes as Cyrillic letters; then with the Kazakh letters as the Russian ones typed
+    for them. A match on a stricter form wins, so «КҚ» and «КК» stay two codes.
+    """
+    folded = fold(text)
+    strict = "".join(ch for ch in folded if not ch.isspace() and ch not in ".·")
+    lookalike = strict.translate(_LOOKALIKES)
+    return strict, lookalike, lookalike.translate(_KAZAKH_BASE)
+
+
+def other_layout(text: str) -> str:
+    """``text`` as typed with the other keyboard layout (Russian for Latin and back)."""
+    lowered = text.casefold()
+    if any("a" <= ch <= "z" for ch in lowered):
+        return lowered.translate(_TO_CYRILLIC)
+    return lowered.translate(_TO_LATIN)

@@ -1,9 +1,10 @@
 """The translations sidecar: what the plan needs that the decree's text does not say.
 
 It holds Russian and English short titles of the tasks, the agencies' Russian and English
-names, the plan's Russian and English title, the controller's position in those languages and
-the act's registry code. A value is either a plain string, which is our own translation, or an
-object ``{"text": ..., "source": "official" | "translation"}``.
+names and abbreviations («МКС» and «MCS» for «МСМ»), the plan's Russian and English title,
+the controller's position in those languages and the act's registry code. A value is either a
+plain string, which is our own translation, or an object ``{"text": ..., "source": "official"
+| "translation"}``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ class SidecarNames(_Model):
         return LocalizedText(text=value, source=TextSource.TRANSLATION)
 
 
+class SidecarAgency(SidecarNames):
+    """An agency's names, and its code as Russian and English readers write it."""
+
+    abbreviations: SidecarNames = SidecarNames()
+
+
 class SidecarAct(_Model):
     code: str | None = None
     number: str | None = None
@@ -48,7 +55,7 @@ class Translations(_Model):
     act: SidecarAct = SidecarAct()
     title: SidecarNames = SidecarNames()
     controller_position: SidecarNames = SidecarNames()
-    agencies: dict[str, SidecarNames] = {}
+    agencies: dict[str, SidecarAgency] = {}
     tasks: dict[str, SidecarNames] = {}
 
 

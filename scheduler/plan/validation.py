@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError
 
 from scheduler.plan.model import PeriodUnit, Plan, period_end
+from scheduler.plan.problems import PlanProblem, first_model_problem, model_problem
 
 # Task numbers are stored with each status report in a 32-bit column.
 MAX_TASK_NUMBER = 2**31 - 1
@@ -26,15 +26,12 @@ MAX_TASK_NUMBER = 2**31 - 1
 BOM = "\ufeff"
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem: ``path`` is its place, e.g. ``tasks[3].deadline.date`` or ``12:5``."""
+# One problem of a plan file: ``path`` is its place, e.g. ``tasks[3].deadline.date`` or ``12:5``.
+Problem = PlanProblem
 
-    path: str
-    message: str
 
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+def _problem(path: str, kind: str, /, **params: object) -> Problem:
+    return PlanProblem(kind, params, path=path)
 
 
 class PlanError(Exception):
@@ -47,10 +44,9 @@ class PlanError(Exception):
         super().__init__(head + "; ".join(str(p) for p in problems))
 
 
-def first_error(exc: ValidationError) -> str:
+def first_error(exc: ValidationError) -> PlanProblem:
     """The first thing a model refused, where and why: «tasks.0.number: …»."""
-    first = exc.errors(include_url=False)[0]
-    return ".".join(str(p) for p in first["loc"]) + ": " + str(first["msg"])
+    return first_model_problem(exc.errors(include_url=False))
 
 
 def load_plan(path: Path | str) -> Plan:
@@ -60,7 +56,8 @@ def load_plan(path: Path | str) -> Plan:
         raw = path.read_bytes()
     except OSError as exc:
         raise PlanError(
-            [Problem("file", f"cannot read {path}: {exc.strerror}")], str(path)
+            [_problem("file", "plan.unreadable_file", file=str(path), reason=exc.strerror)],
+            str(path),
         ) from None
     return parse_plan(raw, source=str(path))
 
@@ -74,24 +71,18 @@ def parse_plan(raw: bytes | str, *, source: str | None = None) -> Plan:
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise PlanError(
-                [Problem(f"byte {exc.start}", "the file is not UTF-8 text")], source
-            ) from None
+            raise PlanError([_problem(f"byte {exc.start}", "plan.not_utf8")], source) from None
     try:
         data = json.loads(raw.removeprefix(BOM))
     except json.JSONDecodeError as exc:
         raise PlanError(
-            [Problem(f"{exc.lineno}:{exc.colno}", f"malformed JSON: {exc.msg}")], source
+            [_problem(f"{exc.lineno}:{exc.colno}", "plan.malformed", detail=exc.msg)], source
         ) from None
     except RecursionError:
-        raise PlanError(
-            [Problem("(top level)", "malformed JSON: nested too deeply to read")], source
-        ) from None
+        raise PlanError([_problem("(top level)", "plan.too_deep")], source) from None
     except ValueError:
         # What json.loads raises besides a decoding error: an integer of thousands of digits.
-        raise PlanError(
-            [Problem("(top level)", "malformed JSON: a number too long to read")], source
-        ) from None
+        raise PlanError([_problem("(top level)", "plan.number_too_long")], source) from None
     problems = validate(data)
     if problems:
         raise PlanError(problems, source)
@@ -103,7 +94,7 @@ def validate(data: object) -> list[Problem]:
     problems = _model_problems(data)
     if isinstance(data, dict):
         problems.extend(_rule_problems(data))
-    return sorted(set(problems), key=lambda p: (_sort_key(p.path), p.message))
+    return sorted(set(problems), key=lambda p: (_sort_key(p.path or ""), p.message))
 
 
 def _sort_key(path: str) -> tuple[object, ...]:
@@ -124,18 +115,9 @@ def _model_problems(data: object) -> list[Problem]:
         Plan.model_validate(data)
     except ValidationError as exc:
         return [
-            Problem(_path(err["loc"], data), _message(err)) for err in exc.errors(include_url=False)
+            model_problem(err, _path(err["loc"], data)) for err in exc.errors(include_url=False)
         ]
     return []
-
-
-def _message(err: Any) -> str:
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    if err["type"] == "missing":
-        return "missing field"
-    if "input" in err and err["type"] not in ("union_tag_invalid", "model_type"):
-        return f"{msg} (found {json.dumps(err['input'], ensure_ascii=False)[:80]})"
-    return msg
 
 
 def _path(loc: tuple[int | str, ...], data: object) -> str:
@@ -175,10 +157,10 @@ def _rule_problems(data: dict[str, Any]) -> list[Problem]:
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
-            problems.append(Problem("timezone", f"unknown time zone {zone!r}"))
+            problems.append(_problem("timezone", "plan.timezone", zone=zone))
     tasks = data.get("tasks")
     if isinstance(tasks, list) and not tasks:
-        problems.append(Problem("tasks", "the plan has no tasks"))
+        problems.append(_problem("tasks", "plan.no_tasks"))
     seen: dict[int, int] = {}
     for i, task in enumerate(tasks if isinstance(tasks, list) else []):
         if not isinstance(task, dict):
@@ -187,20 +169,22 @@ def _rule_problems(data: dict[str, Any]) -> list[Problem]:
         number = task.get("number")
         if isinstance(number, int) and number > MAX_TASK_NUMBER:
             problems.append(
-                Problem(f"{at}.number", f"{number} is too large (at most {MAX_TASK_NUMBER})")
+                _problem(
+                    f"{at}.number", "plan.number_too_large", number=number, limit=MAX_TASK_NUMBER
+                )
             )
         elif isinstance(number, int):
             if number in seen:
                 problems.append(
-                    Problem(
-                        f"{at}.number", f"duplicate task number {number} (as tasks[{seen[number]}])"
+                    _problem(
+                        f"{at}.number", "plan.duplicate_number", number=number, first=seen[number]
                     )
                 )
             else:
                 seen[number] = i
         section = task.get("section")
         if isinstance(section, int) and sections is not None and section not in sections:
-            problems.append(Problem(f"{at}.section", f"no section {section} in sections"))
+            problems.append(_problem(f"{at}.section", "plan.no_section", section=section))
         problems.extend(_task_codes(task, at, codes))
         if period is not None:
             problems.extend(_task_dates(task, at, period))
@@ -216,7 +200,7 @@ def _agency_codes(data: dict[str, Any], problems: list[Problem]) -> set[str] | N
         code = agency.get("code") if isinstance(agency, dict) else None
         if isinstance(code, str):
             if code in codes:
-                problems.append(Problem(f"agencies[{i}].code", f"duplicate agency code {code}"))
+                problems.append(_problem(f"agencies[{i}].code", "plan.duplicate_code", code=code))
             codes.add(code)
     return codes
 
@@ -230,7 +214,9 @@ def _section_numbers(data: dict[str, Any], problems: list[Problem]) -> set[int] 
         number = section.get("number") if isinstance(section, dict) else None
         if isinstance(number, int):
             if number in numbers:
-                problems.append(Problem(f"sections[{i}].number", f"duplicate section {number}"))
+                problems.append(
+                    _problem(f"sections[{i}].number", "plan.duplicate_section", number=number)
+                )
             numbers.add(number)
     return numbers
 
@@ -243,7 +229,11 @@ def _period(data: dict[str, Any], problems: list[Problem]) -> tuple[dt.date, dt.
     if start is None or end is None:
         return None
     if end < start:
-        problems.append(Problem("period.end", f"{end} is before the start {start}"))
+        problems.append(
+            _problem(
+                "period.end", "plan.period_reversed", end=end.isoformat(), start=start.isoformat()
+            )
+        )
         return None
     return start, end
 
@@ -261,7 +251,7 @@ def _task_codes(task: dict[str, Any], at: str, codes: set[str] | None) -> list[P
     if codes is None:
         return []
     problems: list[Problem] = []
-    known = ", ".join(sorted(codes))
+    known = tuple(sorted(codes))
     responsible = task.get("responsible")
     consolidator: int | None = None
     for j, item in enumerate(responsible if isinstance(responsible, list) else []):
@@ -272,34 +262,31 @@ def _task_codes(task: dict[str, Any], at: str, codes: set[str] | None) -> list[P
                 consolidator = j
             else:
                 problems.append(
-                    Problem(
+                    _problem(
                         f"{at}.responsible[{j}].consolidator",
-                        f"only one agency consolidates (already responsible[{consolidator}])",
+                        "plan.second_consolidator",
+                        first=consolidator,
                     )
                 )
         code = item.get("code")
         if isinstance(code, str) and code not in codes:
             problems.append(
-                Problem(
-                    f"{at}.responsible[{j}].code", f"unknown agency code {code} (known: {known})"
-                )
+                _problem(f"{at}.responsible[{j}].code", "plan.unknown_code", code=code, known=known)
             )
         lead = item.get("lead")
         if isinstance(lead, bool) and lead != (j == 0):
-            problems.append(
-                Problem(f"{at}.responsible[{j}].lead", "the first agency named, and only it, leads")
-            )
+            problems.append(_problem(f"{at}.responsible[{j}].lead", "plan.lead_first"))
     control = task.get("control")
     for j, code in enumerate(control if isinstance(control, list) else []):
         if isinstance(code, str) and code not in codes:
             problems.append(
-                Problem(f"{at}.control[{j}]", f"unknown agency code {code} (known: {known})")
+                _problem(f"{at}.control[{j}]", "plan.unknown_code", code=code, known=known)
             )
     form = task.get("form")
     recipient = form.get("recipient") if isinstance(form, dict) else None
     if isinstance(recipient, str) and recipient not in codes:
         problems.append(
-            Problem(f"{at}.form.recipient", f"unknown agency code {recipient} (known: {known})")
+            _problem(f"{at}.form.recipient", "plan.unknown_code", code=recipient, known=known)
         )
     return problems
 
@@ -309,9 +296,13 @@ def _task_dates(task: dict[str, Any], at: str, period: tuple[dt.date, dt.date]) 
     start, end = period
     for where, day, what in _dated_fields(task, at):
         if day < start:
-            problems.append(Problem(where, f"{what} {day} is before the plan starts ({start})"))
+            problems.append(
+                _problem(where, f"plan.{what}_before", day=day.isoformat(), start=start.isoformat())
+            )
         elif day > end:
-            problems.append(Problem(where, f"{what} {day} is after the plan ends ({end})"))
+            problems.append(
+                _problem(where, f"plan.{what}_after", day=day.isoformat(), end=end.isoformat())
+            )
     deadline = task.get("deadline")
     if isinstance(deadline, dict):
         problems.extend(_period_end_consistency(deadline, f"{at}.deadline"))
@@ -339,14 +330,14 @@ def _dated_fields(task: dict[str, Any], at: str) -> Iterator[tuple[str, dt.date,
     for k, report in enumerate(reports if isinstance(reports, list) else []):
         day = _as_date(report.get("date")) if isinstance(report, dict) else None
         if day is not None:
-            yield f"{at}.form.report_dates[{k}].date", day, "the reporting date"
+            yield f"{at}.form.report_dates[{k}].date", day, "report"
 
 
 def _deadline_dates(deadline: dict[str, Any], at: str) -> Iterator[tuple[str, dt.date, str]]:
     for key in ("date", "boundary"):
         day = _as_date(deadline.get(key))
         if day is not None:
-            yield f"{at}.{key}", day, "the deadline"
+            yield f"{at}.{key}", day, "deadline"
 
 
 def _period_end_consistency(deadline: dict[str, Any], at: str) -> list[Problem]:
@@ -358,12 +349,20 @@ def _period_end_consistency(deadline: dict[str, Any], at: str) -> list[Problem]:
         return []
     count = {"year": 1, "half_year": 2, "quarter": 4, "month": 12}[str(unit)]
     if not 1 <= index <= count:
-        return [Problem(f"{at}.index", f"a year has no {unit} number {index}")]
+        return [_problem(f"{at}.index", "plan.no_such_period", unit=str(unit), index=index)]
     if not 1 <= year <= 9999:
-        return [Problem(f"{at}.year", f"year {year} is out of range")]
+        return [_problem(f"{at}.year", "plan.year_out_of_range", year=year)]
     expected = period_end(PeriodUnit(unit), index, year)
     if day is not None and day != expected:
         return [
-            Problem(f"{at}.date", f"{day} is not the end of {unit} {index} of {year} ({expected})")
+            _problem(
+                f"{at}.date",
+                "plan.not_period_end",
+                day=day.isoformat(),
+                unit=str(unit),
+                index=index,
+                year=year,
+                expected=expected.isoformat(),
+            )
         ]
     return []

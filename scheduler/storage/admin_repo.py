@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.storage.records import record
@@ -66,6 +67,10 @@ def _version(row: PlanVersionRow) -> PlanVersion:
     return record(PlanVersion, row)
 
 
+class VersionConflict(Exception):
+    """Another change made from the same version was put in force first."""
+
+
 class PlanVersionsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -97,7 +102,10 @@ class PlanVersionsRepository:
         by: int | None,
         file_hash: str | None = None,
         summary: str = "",
+        based_on: int | None = None,
     ) -> int:
+        """The new version's id; :class:`VersionConflict` when ``based_on`` was already built on
+        (the unit of work must then roll back)."""
         row = PlanVersionRow(
             created_at=now,
             created_by=by,
@@ -105,9 +113,13 @@ class PlanVersionsRepository:
             file_hash=file_hash,
             document=document,
             summary=summary,
+            based_on=based_on,
         )
         self._session.add(row)
-        await self._session.flush()
+        try:
+            await self._session.flush()
+        except IntegrityError:
+            raise VersionConflict(based_on) from None
         return row.id
 
     async def exists(self, version_id: int) -> bool:

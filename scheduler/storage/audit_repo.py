@@ -51,11 +51,32 @@ class AuditRepository:
             )
         )
 
-    async def recent(self, limit: int = 20, *, allowed: bool | None = None) -> list[AuditEntry]:
+    async def recent(
+        self, limit: int = 20, *, allowed: bool | None = None, upto: int | None = None
+    ) -> list[AuditEntry]:
+        """The newest ``limit`` entries, newest first; only those numbered ``upto`` or less."""
         query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
         if allowed is not None:
             query = query.where(AuditRow.allowed.is_(allowed))
+        if upto is not None:
+            query = query.where(AuditRow.id <= upto)
+        return [_entry(r) for r in await self._session.scalars(query)]
+
+    async def newer_start(self, after: int, limit: int) -> int | None:
+        """Where the page before one ending at ``after`` starts: the ``limit``-th entry after it
+        (None when fewer follow: that page is the newest)."""
+        ids = await self._session.scalars(
+            select(AuditRow.id).where(AuditRow.id > after).order_by(AuditRow.id).limit(limit + 1)
+        )
+        found = list(ids)
+        return found[limit - 1] if len(found) > limit else None
+
+    async def everything(self) -> list[AuditEntry]:
+        """The whole log, oldest first."""
         return [
-            record(AuditEntry, r, detail=json.loads(r.detail))
-            for r in await self._session.scalars(query)
+            _entry(r) for r in await self._session.scalars(select(AuditRow).order_by(AuditRow.id))
         ]
+
+
+def _entry(row: AuditRow) -> AuditEntry:
+    return record(AuditEntry, row, detail=json.loads(row.detail))

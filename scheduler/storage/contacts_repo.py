@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.participants import ChatInfo, LanguagePrefs, UserInfo
+from scheduler.participants import ChatInfo, LanguagePrefs, UserInfo, interface_language
 from scheduler.storage.tables import ChatRow, UserRow
 from scheduler.storage.writes import upsert
 
@@ -50,16 +51,23 @@ class ContactsRepository:
         )
 
     async def language_prefs(self, user_id: int | None, chat_id: int | None) -> LanguagePrefs:
-        user_lang = chat_lang = None
+        """The user's and the chat's chosen languages; Telegram's only in a private chat."""
+        user_lang = chat_lang = telegram = None
+        private = chat_id is None or chat_id == user_id
         if user_id is not None:
-            user_lang = await self._session.scalar(
-                select(UserRow.language).where(UserRow.id == user_id)
-            )
-        if chat_id is not None and chat_id != user_id:
+            found = (
+                await self._session.execute(
+                    select(UserRow.language, UserRow.telegram_language).where(UserRow.id == user_id)
+                )
+            ).first()
+            if found is not None:
+                user_lang = found[0]
+                telegram = interface_language(found[1]) if private else None
+        if not private:
             chat_lang = await self._session.scalar(
                 select(ChatRow.language).where(ChatRow.id == chat_id)
             )
-        return LanguagePrefs(user=user_lang, chat=chat_lang)
+        return LanguagePrefs(user=user_lang, chat=chat_lang, telegram=telegram)
 
     async def set_user_language(self, user_id: int, language: str) -> None:
         await self._session.execute(
@@ -73,6 +81,21 @@ class ContactsRepository:
 
     async def first_name(self, user_id: int) -> str | None:
         return await self._session.scalar(select(UserRow.first_name).where(UserRow.id == user_id))
+
+    async def names(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """Each known user's name as Telegram gives it: first and last name, @username."""
+        ids = sorted(set(user_ids))
+        found: dict[int, str] = {}
+        for start in range(0, len(ids), 500):
+            rows = await self._session.execute(
+                select(UserRow.id, UserRow.first_name, UserRow.last_name, UserRow.username).where(
+                    UserRow.id.in_(ids[start : start + 500])
+                )
+            )
+            for user_id, first, last, username in rows:
+                name = " ".join(part for part in (first, last) if part)
+                found[user_id] = f"{name} (@{username})" if username else name
+        return found
 
     async def get_user(self, user_id: int) -> UserRow | None:
         return await self._session.get(UserRow, user_id)

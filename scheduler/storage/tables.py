@@ -257,7 +257,11 @@ class AdminRow(Base):
 
 
 class PlanVersionRow(Base):
-    """One version of the plan in force; the newest is the one every instance follows."""
+    """One version of the plan in force; the newest is the one every instance follows.
+
+    ``based_on`` is the version a confirmed change was made from; it is unique, so that two
+    changes made from the same version cannot both be put in force, however they race.
+    """
 
     __tablename__ = "plan_versions"
 
@@ -268,6 +272,30 @@ class PlanVersionRow(Base):
     file_hash: Mapped[str | None] = mapped_column(String(64))
     document: Mapped[str] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(Text, default="")
+    based_on: Mapped[int | None] = mapped_column(Integer, unique=True)
+
+
+class PlanDraftRow(Base):
+    """A change of the plan shown to its author and waiting for confirmation.
+
+    ``document`` is the plan it would put in force, made from version ``base_version``;
+    ``state`` moves from "draft" to "applied", "cancelled" or "stale" (the plan changed
+    meanwhile), once.
+    """
+
+    __tablename__ = "plan_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(16))
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    document: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+    state: Mapped[str] = mapped_column(String(12), default="draft")
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class PlanChangeAckRow(Base):
@@ -413,3 +441,20 @@ class SnoozeRow(Base):
     until: Mapped[dt.date] = mapped_column(Date)
     by: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class CalendarEventRow(Base):
+    """What the calendar files last said of one event, and how often that changed.
+
+    ``key`` names the event across versions of the plan (a task's n-th point of a kind,
+    ``scheduler.calendar_events``); ``signature`` is a digest of what its file shows; every
+    change of it raises ``sequence`` and sets ``modified_at``, so a calendar that imports the
+    file again updates the event instead of adding another.
+    """
+
+    __tablename__ = "calendar_events"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    signature: Mapped[str] = mapped_column(String(64))
+    modified_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

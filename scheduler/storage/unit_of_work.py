@@ -17,8 +17,10 @@ from scheduler.storage.admin_repo import (
     PlanVersionsRepository,
 )
 from scheduler.storage.audit_repo import AuditRepository
+from scheduler.storage.calendar_events_repo import CalendarEventsRepository
 from scheduler.storage.calendar_repo import CalendarRepository
 from scheduler.storage.contacts_repo import ContactsRepository
+from scheduler.storage.drafts_repo import PlanDraftsRepository
 from scheduler.storage.engine_state_repo import EngineStateRepository
 from scheduler.storage.members_repo import MembersRepository
 from scheduler.storage.outbox_repo import OutboxRepository
@@ -95,6 +97,7 @@ class UnitOfWork:
         self.audit = AuditRepository(self._session)
         self.admins = AdminsRepository(self._session)
         self.plan_versions = PlanVersionsRepository(self._session)
+        self.drafts = PlanDraftsRepository(self._session)
         self.broadcasts = BroadcastsRepository(self._session)
         self.calendar = CalendarRepository(self._session)
         self.reviews = ReviewsRepository(self._session)
@@ -102,6 +105,7 @@ class UnitOfWork:
         self.extensions = ExtensionsRepository(self._session)
         self.interim = InterimRepository(self._session)
         self.snoozes = SnoozesRepository(self._session)
+        self.calendar_events = CalendarEventsRepository(self._session)
         return self
 
     async def __aexit__(

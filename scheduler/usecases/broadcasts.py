@@ -14,7 +14,7 @@ from scheduler.plan_runtime import PlanRuntime
 from scheduler.refusals import Refusal, Why
 from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.unit_of_work import UnitOfWork
-from scheduler.usecases.core import Answer, Core
+from scheduler.usecases.core import Answer, Core, unknown_agency
 from scheduler.usecases.stored_text import storable
 from scheduler.vocabulary.messages import MessageKind
 
@@ -65,9 +65,13 @@ async def draft_broadcast(
         detail = {"audience": audience, "target": target}
         if refused := await visit.refuse_unless_admin("broadcast.draft", detail):
             return visit.answer(refused)
+        if audience == "agency":
+            code = runtime.agency(target)
+            if code is None:
+                return visit.answer(unknown_agency(runtime, target))
+            target = code
         if audience not in AUDIENCES or (
-            (audience == "agency" and not runtime.has_agency(target))
-            or (audience == "task" and not (_is_number(target) and runtime.has_task(int(target))))
+            audience == "task" and not (_is_number(target) and runtime.has_task(int(target)))
         ):
             return visit.answer(Refusal.of(Why.UNKNOWN_AUDIENCE))
         if not text.strip():

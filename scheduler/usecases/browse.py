@@ -16,7 +16,7 @@ from scheduler.plan.model import Task
 from scheduler.progress import ItemStanding, PointProgress, progress_of
 from scheduler.refusals import Refusal
 from scheduler.storage.status_repo import StatusEntry
-from scheduler.usecases.core import Answer, Core, unknown_agency, unknown_task
+from scheduler.usecases.core import Answer, Core, resolve_agency, unknown_task
 from scheduler.vocabulary.control import ITEM_STATES, ItemState
 
 MINE = "mine"
@@ -72,7 +72,7 @@ def _current(
 
 
 async def task_list(core: Core, caller: Caller, *, scope: str) -> Answer[TaskList | Refusal]:
-    """The list for ``scope``: MINE, ALL or an agency's code."""
+    """The list for ``scope``: MINE, ALL or an agency as the reader typed it."""
     runtime = core.runtime
     async with core.visit(caller) as visit:
         agency: str | None = None
@@ -80,9 +80,10 @@ async def task_list(core: Core, caller: Caller, *, scope: str) -> Answer[TaskLis
             mine = await visit.uow.members.of_user(caller.user_id or 0)
             agency = mine[0].agency if mine else None
         elif scope != ALL:
-            if not runtime.has_agency(scope):
-                return visit.answer(unknown_agency(runtime, scope))
-            agency = scope
+            found = resolve_agency(runtime, scope)
+            if isinstance(found, Refusal):
+                return visit.answer(found)
+            agency = found
         numbers = runtime.tasks_of(agency) if agency else [t.number for t in runtime.plan.tasks]
         points = {n: runtime.points_of(n) for n in numbers}
         progress = await progress_of(

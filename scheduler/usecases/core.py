@@ -128,8 +128,18 @@ def unknown_task(runtime: PlanRuntime, number: int | None) -> Refusal:
 
 
 def unknown_agency(runtime: PlanRuntime, code: str) -> Refusal:
-    """The refusal for an agency code the plan does not have, naming the known ones."""
-    return Refusal.of(Why.UNKNOWN_AGENCY, code=code, known=", ".join(runtime.plan.agency_codes()))
+    """The refusal for an agency code the plan does not have, naming the known ones.
+
+    ``known`` holds the plan's codes, for the reply to show in its reader's language.
+    """
+    return Refusal.of(Why.UNKNOWN_AGENCY, code=code, known=tuple(runtime.plan.agency_codes()))
+
+
+def resolve_agency(runtime: PlanRuntime, typed: str) -> str | Refusal:
+    """The plan's code of the agency ``typed`` names (a code, an abbreviation, a name), or why
+    not."""
+    code = runtime.agency(typed)
+    return unknown_agency(runtime, typed) if code is None else code
 
 
 async def languages(core: Core, caller: Caller) -> Answer[None]:

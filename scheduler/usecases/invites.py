@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from scheduler.participants import Caller
 from scheduler.refusals import Refusal, Why
-from scheduler.usecases.core import Answer, Core, unknown_agency
+from scheduler.usecases.core import Answer, Core, resolve_agency
 from scheduler.vocabulary.roles import Role
 
 ROLES = tuple(Role)
@@ -52,21 +52,25 @@ async def create_invite(
     ttl: dt.timedelta = DEFAULT_TTL,
     max_uses: int = 1,
 ) -> Answer[NewInvite | Refusal]:
-    """An invitation for ``agency``; refused (and recorded) unless an administrator asks."""
+    """An invitation for the agency ``agency`` names; refused (and recorded) unless an
+    administrator asks."""
     plan = core.runtime.plan
     departments = plan.control_departments()
     async with core.visit(caller) as visit:
-        detail = {"agency": agency, "role": role}
-        if refused := await visit.refuse_unless_admin("invite.create", detail):
+        if refused := await visit.refuse_unless_admin(
+            "invite.create", {"agency": agency, "role": role}
+        ):
             return visit.answer(refused)
+        code = resolve_agency(core.runtime, agency)
+        if isinstance(code, Refusal):
+            return visit.answer(code)
+        agency, detail = code, {"agency": code, "role": role}
         if role not in ROLES:
             return visit.answer(Refusal.of(Why.UNKNOWN_ROLE, role=role, roles=", ".join(ROLES)))
         if role == Role.CONTROLLER and agency not in departments:
             return visit.answer(
                 Refusal.of(Why.NOT_A_CONTROLLING_DEPARTMENT, code=agency, known=departments)
             )
-        if role != Role.CONTROLLER and agency not in plan.agency_codes():
-            return visit.answer(unknown_agency(core.runtime, agency))
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now, admin = visit.now, caller.user_id or 0
         invite_id = await visit.uow.members.add_invite(

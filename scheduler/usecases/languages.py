@@ -22,6 +22,6 @@ async def choose_language(
             if not group_admin:
                 return visit.answer(Refusal.of(Why.GROUP_LANGUAGE_ADMINS_ONLY))
             await visit.uow.contacts.set_chat_language(chat.id, language)
-            return visit.answer(LanguagePrefs(visit.prefs.user, language))
+            return visit.answer(LanguagePrefs(visit.prefs.user, language, visit.prefs.telegram))
         await visit.uow.contacts.set_user_language(user.id, language)
-        return visit.answer(LanguagePrefs(language, visit.prefs.chat))
+        return visit.answer(LanguagePrefs(language, visit.prefs.chat, visit.prefs.telegram))

@@ -2,7 +2,8 @@
 
 The database keeps every version; the newest is the plan every instance follows. A plan
 file that changed on disk since it was last loaded becomes a new version at start. A
-change by an administrator (an edit or an uploaded file) carries the reports of moved
+change in chat (an edit, an uploaded file, an event's date) is first shown as a draft
+(``scheduler.usecases.plan_drafts``); once confirmed it carries the reports of moved
 control points over to their new dates, and each affected agency's followers are sent
 only the changes that concern them, with an "acknowledged" button.
 """
@@ -13,32 +14,22 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 
+from scheduler.calendar_events import revise_events
 from scheduler.clock import Clock
 from scheduler.participants import Caller
-from scheduler.plan.decree_import import DecreeImportError
 from scheduler.plan.diff import TaskChange, diff_plans, point_moves
-from scheduler.plan.edits import EditError, change_agencies, change_deadline, change_reports
 from scheduler.plan.model import Plan
-from scheduler.plan.plan_files import import_plan_file
 from scheduler.plan.serialize import dump_plan
-from scheduler.plan.table_files import MAX_FILE_BYTES, format_of
-from scheduler.plan.table_problems import TableImportError, TableProblem
-from scheduler.plan.validation import PlanError, parse_plan
+from scheduler.plan.validation import parse_plan
 from scheduler.plan_runtime import PlanHolder, PlanRuntime, RuntimeFactory
 from scheduler.refusals import Refusal, Why
 from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.unit_of_work import Database, UnitOfWork
-from scheduler.uploads import Fetch, TooLarge
 from scheduler.usecases.core import Answer, Core, Visit
 from scheduler.vocabulary.messages import MessageKind
 from scheduler.vocabulary.subscriptions import Follow
-
-# A plan file is small: the 2015–2016 plan is about 60 KB; far more is surely a mistake.
-MAX_PLAN_BYTES = 2 * 1024 * 1024
-
 
 # The outbox's control point of the notices of a version: "plan:<version>".
 NOTICE_PREFIX = "plan:"
@@ -91,13 +82,20 @@ class PlanChanged:
 
 
 async def put_in_force(
-    visit: Visit, *, new_plan: Plan, source: str
+    visit: Visit,
+    *,
+    new_plan: Plan,
+    source: str,
+    based_on: int | None = None,
+    draft: int | None = None,
 ) -> tuple[PlanChanged, PlanRuntime]:
     """Record ``new_plan`` as the version in force and tell exactly the agencies it touches.
 
     The callers have checked the caller's right to make the change: an administrator, or
-    for an event's date a member of the task's agencies (``scheduler.usecases.event_dates``).
-    The new runtime is returned for the caller to follow once the transaction has committed.
+    for an event's date a member of the task's agencies (``scheduler.usecases.plan_drafts``).
+    ``based_on`` is the version the change was made from: a second change made from it
+    raises :class:`~scheduler.storage.admin_repo.VersionConflict`. The new runtime is
+    returned for the caller to follow once the transaction has committed.
     """
     uow, now, holder = visit.uow, visit.now, visit.core.plans
     old = holder.current
@@ -111,8 +109,11 @@ async def put_in_force(
         now=now,
         by=visit.caller.user_id,
         summary=summary,
+        based_on=based_on,
     )
     await uow.statuses.move_points(moves)
+    # The calendar events of moved points raise their sequence as of the change.
+    await revise_events(uow, new.points, new_plan, now)
     chats = await _notify(uow, now, version, changes)
     await visit.record(
         "plan.change",
@@ -121,6 +122,7 @@ async def put_in_force(
             "before": holder.version,
             "after": version,
             "source": source,
+            "draft": draft,
             "changes": [c.to_json() for c in changes],
             "moved_points": moves,
         },
@@ -208,105 +210,3 @@ async def change_acknowledgements(core: Core, caller: Caller) -> Answer[ChangeAc
         number = int(point.removeprefix(NOTICE_PREFIX))
         acks = await uow.plan_versions.acknowledgements(number)
         return visit.answer(ChangeAcks(number, tuple(chats), tuple(acks)))
-
-
-EDITS = {"deadline": change_deadline, "reports": change_reports, "agencies": change_agencies}
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """The new plan or the edit is invalid; nothing changed. One line per problem.
-
-    A refused table carries its problems ``coded`` as well, to be told in the reader's language.
-    """
-
-    problems: tuple[str, ...]
-    coded: tuple[TableProblem, ...] = ()
-
-
-async def edit_task(
-    core: Core, caller: Caller, *, field: str, task: int, value: str
-) -> Answer[PlanChanged | Rejected | Refusal]:
-    """Change one task's deadline, reporting dates or agencies, and put the result in force."""
-    async with core.visit(caller) as visit:
-        detail = {"field": field, "task": task, "value": value}
-        if refused := await visit.refuse_unless_admin("plan.edit", detail):
-            return visit.answer(refused)
-        try:
-            new_plan = EDITS[field](core.plans.current.plan, task, value)
-        except EditError as exc:
-            return visit.answer(Rejected(tuple(exc.problems)))
-        changed, runtime = await put_in_force(visit, new_plan=new_plan, source="edit")
-    core.plans.replace(runtime, changed.version)
-    return visit.answer(changed)
-
-
-async def upload_plan(
-    core: Core,
-    caller: Caller,
-    *,
-    fetch: Fetch,
-    name: str,
-    size: int | None,
-) -> Answer[PlanChanged | Rejected | Refusal]:
-    """Put an uploaded plan file in force if it is valid; otherwise keep the running plan.
-
-    A ``.json`` file is a plan file; an ``.xlsx``, ``.csv`` or ``.docx`` one is a plan table
-    (or the decree's Word form), imported as ``plan import`` does, its agencies keeping the
-    codes the plan in force gives their names. The file is fetched only once the sender is
-    known to be an administrator, and outside any transaction, since a download may take a
-    while. ``size`` is what the update says: a file said to be too large is refused unread,
-    but a missing or smaller size is not believed, and the download stops at the limit.
-    """
-    async with core.visit(caller) as visit:
-        refused = await visit.refuse_unless_admin("plan.upload", {"file": name, "bytes": size})
-    if refused is not None:
-        return visit.answer(refused)
-    read = await _read_upload(core, fetch, name, size)
-    if isinstance(read, Rejected):
-        return visit.answer(read)
-    async with core.visit(caller) as visit:
-        changed, runtime = await put_in_force(visit, new_plan=read, source="upload")
-    core.plans.replace(runtime, changed.version)
-    return visit.answer(changed)
-
-
-async def _read_upload(core: Core, fetch: Fetch, name: str, size: int | None) -> Plan | Rejected:
-    """The plan an uploaded file holds, or why it holds none."""
-    table = format_of(name) is not None
-    limit = MAX_FILE_BYTES if table else MAX_PLAN_BYTES
-    try:
-        if size is not None and size > limit:
-            raw = None
-        else:
-            raw = await fetch(limit)
-    except TooLarge:
-        size, raw = None, None
-    if raw is None:
-        return _too_big(name, size, limit, table=table)
-    if table:
-        known = core.runtime.plan.agencies
-        try:
-            return import_plan_file(raw, name, known_agencies=known).plan
-        except TableImportError as exc:
-            return _refused(exc.problems)
-        except DecreeImportError as exc:
-            return _refused([TableProblem("invalid", {"message": str(exc)})])
-    try:
-        return parse_plan(raw, source=name)
-    except PlanError as exc:
-        return Rejected(tuple(str(p) for p in exc.problems))
-
-
-def _too_big(name: str, size: int | None, limit: int, *, table: bool) -> Rejected:
-    """The refusal of a file over ``limit``: of its size when known, else of what was read."""
-    if table:
-        if size is None:
-            return _refused([TableProblem("over_limit", {"limit": limit})])
-        return _refused([TableProblem("too_big", {"size": size, "limit": limit})])
-    has = f"{size} bytes" if size is not None else f"more than {limit} bytes"
-    return Rejected((f"{name}: the file has {has}; a plan file may have at most {limit}",))
-
-
-def _refused(problems: Sequence[TableProblem]) -> Rejected:
-    return Rejected(tuple(p.english() for p in problems), tuple(problems))

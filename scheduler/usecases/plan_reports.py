@@ -14,10 +14,10 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
+from scheduler.calendar_events import revise_events
 from scheduler.clock import Clock
 from scheduler.participants import Caller
 from scheduler.plan.control_points import ControlPoint, in_force_from
-from scheduler.plan.textmatch import fold
 from scheduler.plan_runtime import PlanRuntime
 from scheduler.progress import PointProgress, progress_of, untouched
 from scheduler.refusals import Refusal, Why
@@ -32,14 +32,23 @@ from scheduler.reports.digest import (
 from scheduler.reports.discipline import Discipline, Period, PeriodName, discipline, named_period
 from scheduler.reports.items import Item, assess
 from scheduler.reports.summary import AgencySummary, overall, summarize
+from scheduler.storage.calendar_events_repo import EventRevision
 from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.unit_of_work import Database, UnitOfWork
-from scheduler.usecases.core import Answer, Core, unknown_agency
+from scheduler.usecases.core import Answer, Core, resolve_agency
 from scheduler.usecases.oversight import tasks_controlled
 from scheduler.vocabulary.messages import MessageKind
 from scheduler.workdays import WorkingCalendar
 
 DIGEST_STATE_KEY = "report.digest.week"
+# What /report asks for, by the action the audit log records for it.
+REPORT_ACTIONS = {
+    "summary": "report.summary",
+    "xlsx": "report.xlsx",
+    "csv": "report.csv",
+    "discipline": "report.discipline",
+    "usage": "report.usage",
+}
 UPCOMING_DAYS = 7
 
 
@@ -294,26 +303,38 @@ async def plan_weekly_digest(
 
 @dataclass(frozen=True)
 class CalendarSelection:
-    """The control points to put in a calendar: the whole plan's or one agency's."""
+    """The control points to put in a calendar: the whole plan's or one agency's.
+
+    ``revisions`` gives each point's event key and revision (``scheduler.calendar_events``).
+    """
 
     agency: str | None
     points: tuple[ControlPoint, ...]
+    revisions: Mapping[str, tuple[str, EventRevision]] = field(default_factory=dict)
 
 
 def calendar_points(runtime: PlanRuntime, agency: str | None) -> CalendarSelection | Refusal:
-    """The control points of ``agency`` (matched loosely, e.g. in any letter case), or all."""
+    """The control points of the agency ``agency`` names (in any of its spellings), or all."""
     if agency is None:
         return CalendarSelection(None, runtime.points)
-    codes = {fold(code): code for code in runtime.plan.agency_codes()}
-    code = codes.get(fold(agency))
-    if code is None:
-        return unknown_agency(runtime, agency)
+    code = resolve_agency(runtime, agency)
+    if isinstance(code, Refusal):
+        return code
     return CalendarSelection(code, tuple(p for p in runtime.points if code in p.agencies))
 
 
 async def calendar_for(
     core: Core, caller: Caller, *, agency: str | None
 ) -> Answer[CalendarSelection | Refusal]:
-    """The calendar of the whole plan or of one agency, for anyone who asks."""
+    """The calendar of the whole plan or of one agency, for anyone who asks.
+
+    What each event shows is recorded first, so that an event whose point moved since the
+    last file comes with a higher sequence.
+    """
+    runtime = core.runtime
     async with core.visit(caller) as visit:
-        return visit.answer(calendar_points(core.runtime, agency))
+        chosen = calendar_points(runtime, agency)
+        if isinstance(chosen, Refusal):
+            return visit.answer(chosen)
+        revisions = await revise_events(visit.uow, runtime.points, runtime.plan, visit.now)
+        return visit.answer(replace(chosen, revisions=revisions))

@@ -21,7 +21,14 @@ from scheduler.usecases.extensions import (
 from scheduler.usecases.interim import answer_request
 from scheduler.usecases.prompts import PromptKind, prompt_of
 from scheduler.usecases.reviews import Decided, return_report
-from scheduler.usecases.status_updates import Clarify, Recorded, Reply, Report, record_report
+from scheduler.usecases.status_updates import (
+    Clarify,
+    Recorded,
+    Reply,
+    Report,
+    latest_of_mine,
+    record_report,
+)
 from scheduler.vocabulary.control import Source, answer_statuses
 from scheduler.vocabulary.messages import MessageKind
 
@@ -71,7 +78,8 @@ async def _answer(visit: Visit, reply: Reply) -> Answered:
         return Refusal.of(Why.NOT_A_REMINDER)
     candidates = reading.candidates if reading is not None else ()
     options = tuple(s for s in answer_statuses() if not candidates or s in candidates)
-    return Clarify(replied.id, candidates, options)
+    latest = await latest_of_mine(visit.uow, caller, replied.control_point)
+    return Clarify(replied.id, candidates, options, latest)
 
 
 async def answer_button(core: Core, caller: Caller, report: Report) -> Answer[Recorded | Refusal]:

@@ -170,7 +170,7 @@ async def return_report(visit: Visit, prompt: Prompt, text: str) -> Decided | Re
 async def _decide(
     visit: Visit, status_id: int, decision: Decision, comment: str, new_date: dt.date | None
 ) -> Decided | Refusal:
-    action = f"review.{decision}"
+    action = "review.accept" if decision is Decision.ACCEPT else "review.return"
     found = await _reviewable(visit, status_id, action)
     if isinstance(found, Refusal):
         return found

@@ -2,9 +2,12 @@
 
 Only members of an agency change that agency's status; anyone else is refused and the
 attempt is recorded. Each report is kept verbatim with who sent it, when, and for which
-agency and control point; an undo within a few minutes withdraws it without deleting it.
-The closer's report of done goes to the task's controllers for acceptance when acceptance
-is required (``scheduler.usecases.reviews``).
+agency and control point, and written to the audit log with the item's state before and
+after it, in the same transaction; an undo within a few minutes withdraws it without
+deleting it, and is audited too. The closer's report of done goes to the task's controllers
+for acceptance when acceptance is required (``scheduler.usecases.reviews``). A question's
+buttons (``Clarify``) remember the agency's latest report when they were offered: pressed
+after a later report (a stale question), they record nothing and say it is recorded already.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ class Report:
     # An item picked by name: a point and one of its agencies.
     point_id: str | None = None
     agency: str | None = None
+    # A question's button: the agency's latest report when the question was asked (0: none).
+    asked_after: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,12 +99,15 @@ class Recorded:
 class Clarify:
     """The reply states no single status: ask, with one button per status in ``options``.
 
-    ``candidates`` are what the text could mean (empty when nothing was recognised).
+    ``candidates`` are what the text could mean (empty when nothing was recognised);
+    ``latest`` is the id of the caller's agencies' latest report at the point (0: none), for
+    the buttons to carry.
     """
 
     reminder_id: int
     candidates: tuple[Status, ...]
     options: tuple[Status, ...]
+    latest: int = 0
 
 
 async def report_status(core: Core, caller: Caller, report: Report) -> Answer[Recorded | Refusal]:
@@ -120,6 +128,10 @@ async def record_report(visit: Visit, runtime: PlanRuntime, report: Report) -> R
         return target
     point, agency = target
     before = (await progress_of(uow, [point], runtime.control))[point.id]
+    last = before.latest.get(agency)
+    if report.asked_after is not None and last is not None and last.id > report.asked_after:
+        # A question answered after the agency reported at this point: nothing new to record.
+        return Refusal.of(Why.ALREADY_RECORDED, task=point.task, status=last.status)
     # A done for a closed item changes nothing; one for an item awaiting acceptance is a new
     # report (a document sent after the first message, say) that its controllers decide on.
     if report.status is Status.DONE and ITEM_STATES[before.own_state(agency)].closes:
@@ -151,6 +163,7 @@ async def record_report(visit: Visit, runtime: PlanRuntime, report: Report) -> R
             "task": point.task,
             "point": point.id,
             "agency": agency,
+            "source": report.source,
             "before": before.own_state(agency),
             "after": state,
             "text": report.text[:500],
@@ -225,6 +238,13 @@ async def _target(
     return Refusal.of(Why.NOTHING_OPEN, agencies=tuple(mine), task=report.task)
 
 
+async def latest_of_mine(uow: UnitOfWork, caller: Caller, point_id: str) -> int:
+    """The id of the latest valid report at the point by an agency the caller belongs to."""
+    mine = {m.agency for m in await uow.members.of_user(caller.user_id or 0)}
+    latest = (await uow.statuses.latest([point_id])).get(point_id, {})
+    return max((e.id for agency, e in latest.items() if agency in mine), default=0)
+
+
 class UndoResult(enum.StrEnum):
     UNDONE = "undone"
     EXPIRED = "expired"
@@ -250,4 +270,19 @@ async def _undo(visit: Visit, status_id: int, window: dt.timedelta) -> UndoResul
     if visit.now - entry.created_at > window:
         return UndoResult.EXPIRED
     revoked = await visit.uow.statuses.revoke(status_id, visit.now)
-    return UndoResult.UNDONE if revoked else UndoResult.UNKNOWN
+    if revoked is None:
+        return UndoResult.UNKNOWN
+    point = revoked.control_point
+    back = (await visit.uow.statuses.latest([point])).get(point, {}).get(revoked.agency)
+    await visit.record(
+        "status.undo",
+        {
+            "status": status_id,
+            "task": revoked.task_number,
+            "point": point,
+            "agency": revoked.agency,
+            "before": revoked.status,
+            "after": back.status if back is not None else None,
+        },
+    )
+    return UndoResult.UNDONE

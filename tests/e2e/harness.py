@@ -93,3 +93,25 @@ async def delivered(bot: RunningBot, within: float = 10.0) -> None:
         if loop.time() > deadline:
             raise TimeoutError("the outbox did not drain")
         await asyncio.sleep(0.02)
+
+
+def buttons_of(message: dict[str, Any]) -> list[str]:
+    """The callback data of a message's inline buttons, row after row."""
+    markup = message.get("reply_markup") or {}
+    return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+async def decide_preview(
+    server: BotApiServer, user: int, preview: dict[str, Any], *, apply: bool = True
+) -> dict[str, Any]:
+    """Press a plan change's preview button (put in force, or cancel); the message after it."""
+    wanted = "pd:go:" if apply else "pd:no:"
+    [data] = [b for b in buttons_of(preview) if b.startswith(wanted)]
+    mark = server.mark()
+    server.press_button(user, preview, data)
+    await server.wait_for_call("answerCallbackQuery", since=mark)
+    edited = await server.wait_for_call("editMessageText", since=mark)
+    chat = int(edited.params["chat_id"])
+    message_id = int(edited.params["message_id"])
+    [shown] = [m for m in server.sent_messages(chat) if m["message_id"] == message_id]
+    return shown

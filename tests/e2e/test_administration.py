@@ -17,7 +17,7 @@ from scheduler.clock import FakeClock
 from scheduler.plan import load_plan
 from scheduler.plan.serialize import dump_plan
 from scheduler.storage.tables import AuditRow, OutboxRow, StatusUpdateRow
-from tests.e2e.harness import PLAN_PATH, RunningBot, delivered, running_bot
+from tests.e2e.harness import PLAN_PATH, RunningBot, decide_preview, delivered, running_bot
 
 ALMATY = ZoneInfo("Asia/Almaty")
 ADMIN, MSM, ZHAO, STRANGER, DEPUTY = 8001, 8002, 8003, 8004, 8005
@@ -180,9 +180,14 @@ async def test_invites_are_single_use_expire_and_can_be_revoked(
 
         # A promoted administrator may read the audit log, which shows who did what.
         await _say(botapi, ADMIN, f"/promote {STRANGER}")
-        log = await _say(botapi, STRANGER, "/audit 50")
-        for action in ("invite.create", "invite.redeem", "invite.revoke", "members.remove"):
-            assert action in log["text"]
+        log = await _say(botapi, STRANGER, "/audit 25")
+        for told in (
+            "№1 шақыру: ЖАО",  # invite.create
+            "шақыру арқылы ЖАО органына",  # invite.redeem
+            "№3 шақыруды кері қайтару",  # invite.revoke
+            "ЖАО мүшелерінен шығару",  # members.remove
+        ):
+            assert told in log["text"], told
         assert "⛔" in log["text"]  # the refused redemptions are there too
         async with bot.svc.db.unit_of_work() as uow:
             stored = (await uow.session.scalars(select(AuditRow.detail))).all()
@@ -207,8 +212,11 @@ async def test_a_deadline_change_reaches_exactly_the_agencies_it_touches(
         assert "қабылданбады" in bad["text"]
         assert bot.svc.runtime.plan.task(6).deadline.phrase == "2016 жылдың бірінші жартыжылдығы"
 
+        preview = await _say(botapi, ADMIN, "/setdeadline 6 2016 ж., 15-ші шілдеге")
+        assert "2016 ж., 15-ші шілдеге" in preview["text"]
+        assert bot.svc.runtime.plan.task(6).deadline.phrase == "2016 жылдың бірінші жартыжылдығы"
         mark = botapi.mark()
-        applied = await _say(botapi, ADMIN, "/setdeadline 6 2016 ж., 15-ші шілдеге")
+        applied = await decide_preview(botapi, ADMIN, preview)
         assert "№6" in applied["text"]
         change = await botapi.wait_for_message(
             MSM, lambda m: "ack:" in str(_buttons(m)), since=mark
@@ -277,7 +285,9 @@ async def test_an_uploaded_plan_is_validated_and_kept_or_applied(
         )
         mark = botapi.mark()
         botapi.send_document(ADMIN, "plan.json", dump_plan(changed).encode(), "application/json")
-        applied = await botapi.wait_for_message(ADMIN, since=mark)
+        preview = await botapi.wait_for_message(ADMIN, since=mark)
+        assert bot.svc.core.plans.version == 1
+        applied = await decide_preview(botapi, ADMIN, preview)
         assert "№18" in applied["text"]
         assert bot.svc.core.plans.version == 2
         assert [p.effective for p in bot.svc.runtime.points_of(18)] == [dt.date(2016, 12, 15)]

@@ -91,7 +91,7 @@ async def test_a_report_of_done_waits_for_its_controller_who_accepts_it(
             caption="Выполнено, протокол приложен",
         )
         confirmation = await botapi.wait_for_message(OFFICER, since=mark)
-        assert "направлен на приёмку: ІСБ (чатов: 1)" in text_of(confirmation)
+        assert "направлен на приёмку: ОВП (чатов: 1)" in text_of(confirmation)
         upload = botapi.messages(OFFICER, since=mark, from_bot=False)[0]
 
         # The controller gets the report verbatim, its file re-sent, and the two buttons.
@@ -110,7 +110,7 @@ async def test_a_report_of_done_waits_for_its_controller_who_accepts_it(
         # A controller of another department cannot decide it, forged button or not.
         elsewhere = await say(botapi, OTHER_CONTROLLER, "/help")
         alert = await press(botapi, OTHER_CONTROLLER, elsewhere, accept, check=False)
-        assert "мероприятие №6 контролирует ІСБ" in alert and "Попытка записана" in alert
+        assert "мероприятие №6 контролирует ОВП" in alert and "Попытка записана" in alert
 
         # Nor can someone of the reporting agency, even an administrator.
         await join(botapi, ADMIN, ADMIN, "Admin", "МСМ", "coordinator")
@@ -122,9 +122,9 @@ async def test_a_report_of_done_waits_for_its_controller_who_accepts_it(
         mark = botapi.mark()
         assert await press(botapi, CONTROLLER, review, accept) == "Принято"
         done = await botapi.wait_for_message(CONTROLLER, since=mark)
-        assert "Принято: мероприятие №6, МСМ" in text_of(done)
+        assert "Принято: мероприятие №6, МКС" in text_of(done)
         told = await botapi.wait_for_message(OFFICER, containing("принят"), since=mark)
-        assert "Мероприятие №6: отчёт МСМ" in text_of(told)
+        assert "Мероприятие №6: отчёт МКС" in text_of(told)
         assert "принят и снят с контроля (Айгерим, 1 июля 2016 г., 09:00)" in text_of(told)
 
         # Pressed again, or from the same message later, the button changes nothing.
@@ -138,7 +138,7 @@ async def test_a_report_of_done_waits_for_its_controller_who_accepts_it(
         lines = [line for line in text_of(agenda).splitlines() if "№6," in line]
         assert text_of(agenda).startswith("Сроки в ближайшую неделю")
         assert lines == [
-            "• 8 июля 2016 г., №6, МСМ: информация в ПӘ · — ещё не сообщал · осталось 4 рабочих дня"
+            "• 8 июля 2016 г., №6, МКС: информация в АП · — ещё не сообщал · осталось 4 рабочих дня"
         ]
 
         decided = await _audit(bot, "review.accept")

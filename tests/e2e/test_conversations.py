@@ -88,7 +88,8 @@ async def test_the_stories_of_a_coordinator_and_an_officer(
         botapi.press_button(COORDINATOR, menu, "sub:a:МСМ")
         await botapi.wait_for_call("editMessageText", since=mark)
         confirmed = botapi.sent_messages(COORDINATOR)[-1]
-        assert confirmed["text"].startswith("✅ Подписка оформлена: МСМ")
+        # The agency is named as a Russian reader writes it: МКС for МСМ.
+        assert confirmed["text"].startswith("✅ Подписка оформлена: МКС")
 
         # The group: the coordinator administers it and subscribes it too.
         await _join(bot, OFFICER, "Бақыт", "МСМ", "officer")
@@ -99,10 +100,15 @@ async def test_the_stories_of_a_coordinator_and_an_officer(
         botapi.press_button(COORDINATOR, group_menu, "sub:a:МСМ")
         await botapi.wait_for_call("editMessageText", since=mark)
 
-        # A non-administrator of the group cannot subscribe it.
-        other_menu = await _say(botapi, OFFICER, "/subscribe", chat=GROUP)
+        # A non-administrator of the group cannot subscribe it: told at once, and who decides.
+        refused_menu = await _say(botapi, OFFICER, "/subscribe", chat=GROUP)
+        assert "әкімшілері" in refused_menu["text"] and "Гүлнар" in refused_menu["text"]
+        assert not _buttons(refused_menu)
+        refused_direct = await _say(botapi, OFFICER, "/subscribe МСМ", chat=GROUP)
+        assert "Гүлнар" in refused_direct["text"]
+        # Nor through the administrator's menu, pressed later.
         mark = botapi.mark()
-        botapi.press_button(OFFICER, other_menu, "sub:a:МСМ")
+        botapi.press_button(OFFICER, group_menu, "sub:a:МСМ", check=False)
         edited = await botapi.wait_for_call("editMessageText", since=mark)
         assert "әкімшілері" in edited.params["text"]
 
@@ -188,7 +194,7 @@ async def test_buttons_questions_evidence_and_undo(botapi: BotApiServer, databas
             OFFICER, "хаттама №3.pdf", b"%PDF-1.4", "application/pdf", reply_to=reminder
         )
         ask = await botapi.wait_for_message(OFFICER, since=mark)
-        progress = next(b for b in _buttons(ask) if b.endswith(":p"))
+        progress = next(b for b in _buttons(ask) if b.split(":")[2] == "p")
         mark = botapi.mark()
         botapi.press_button(OFFICER, ask, progress)
         saved = await botapi.wait_for_message(
@@ -202,6 +208,14 @@ async def test_buttons_questions_evidence_and_undo(botapi: BotApiServer, databas
         done = await botapi.wait_for_message(
             OFFICER, lambda m: "undo:" in str(_buttons(m)), since=mark
         )
+        # The first question, pressed now: the report it asked for is recorded already.
+        stale = _buttons(question)[0]
+        mark = botapi.mark()
+        botapi.press_button(OFFICER, question, stale)
+        told = await botapi.wait_for_call("answerCallbackQuery", since=mark)
+        assert "тіркеліп қойған" in told.params.get("text", "")
+        assert "✅ орындалды" in told.params.get("text", "")
+        assert told.params.get("show_alert") in (True, "true", "True")
         mark = botapi.mark()
         botapi.press_button(OFFICER, done, _buttons(done)[0])
         await botapi.wait_for_call("editMessageText", since=mark)

@@ -19,10 +19,11 @@ async def test_start_answers_in_kazakh_and_records_the_chat(
     botapi: BotApiServer, database_url: str
 ) -> None:
     async with running_bot(botapi, database_url) as bot:
-        user = botapi.user(501, "Айгүл", language_code="ru", username="aigul")
+        user = botapi.user(501, "Айгүл", language_code="de", username="aigul")
         mark = botapi.mark()
         botapi.send_command(user, "/start")
         reply = await botapi.wait_for_message(501, since=mark)
+        # A Telegram language the bot does not speak: DEFAULT_LANGUAGE, Kazakh.
         assert "Сәлеметсіз бе, Айгүл!" in reply["text"]
         assert "мемлекеттік рәміздерді" in reply["text"]
         buttons = [
@@ -34,8 +35,40 @@ async def test_start_answers_in_kazakh_and_records_the_chat(
             stored = await uow.session.get(UserRow, 501)
             chat = await uow.session.get(ChatRow, 501)
         assert stored is not None and stored.first_name == "Айгүл"
-        assert stored.username == "aigul" and stored.telegram_language == "ru"
+        assert stored.username == "aigul" and stored.telegram_language == "de"
         assert chat is not None and chat.type == "private"
+
+
+async def test_the_first_language_is_telegrams_until_one_is_chosen(
+    botapi: BotApiServer, database_url: str
+) -> None:
+    async with running_bot(botapi, database_url):
+        russian = botapi.user(505, "Ольга", language_code="ru")
+        english = botapi.user(506, "Anna", language_code="en-GB")
+        mark = botapi.mark()
+        botapi.send_command(russian, "/start")
+        welcome = await botapi.wait_for_message(505, since=mark)
+        assert "Здравствуйте, Ольга!" in welcome["text"]
+        mark = botapi.mark()
+        botapi.send_command(english, "/help")
+        assert "/tasks" in (await botapi.wait_for_message(506, since=mark))["text"]
+        mark = botapi.mark()
+        botapi.send_command(english, "/start")
+        assert "Hello, Anna!" in (await botapi.wait_for_message(506, since=mark))["text"]
+
+        # The choice wins over Telegram's language from then on.
+        mark = botapi.mark()
+        botapi.press_button(russian, welcome, "lang:kk")
+        await botapi.wait_for_message(505, since=mark)
+        mark = botapi.mark()
+        botapi.send_command(russian, "/start")
+        assert "Сәлеметсіз бе, Ольга!" in (await botapi.wait_for_message(505, since=mark))["text"]
+
+        # A group speaks DEFAULT_LANGUAGE until its administrators choose, whoever writes.
+        group = botapi.group(-4002, "Топ", admins=[english])
+        mark = botapi.mark()
+        botapi.send_command(english, "/start@eskertu_test_bot", chat=group)
+        assert "Сәлеметсіз бе, Anna!" in (await botapi.wait_for_message(-4002, since=mark))["text"]
 
 
 async def test_help_and_the_command_menus(botapi: BotApiServer, database_url: str) -> None:

@@ -16,7 +16,7 @@ from scheduler.clock import FakeClock
 from scheduler.plan.plan_files import import_plan_file
 from scheduler.plan.serialize import dump_plan
 from scheduler.storage.tables import AuditRow, OutboxRow
-from tests.e2e.harness import RunningBot, delivered, running_bot
+from tests.e2e.harness import RunningBot, decide_preview, delivered, running_bot
 from tests.plan.table_plans import KK_ROWS
 from tests.plan.tables import xlsx_bytes
 
@@ -80,11 +80,15 @@ async def test_event_dates_give_deadlines_and_reminders(
             assert "МӘЖБ" in refused["text"] and "тіркелді" in refused["text"]
         assert bot.svc.core.plans.version == 1
         bad = await _say(botapi, ADMIN, "/event 7 30.02.2023")
-        assert "оқу мүмкін болмады" in bad["text"]
+        assert "30.02.2023" in bad["text"] and "деген күн жоқ" in bad["text"]
 
+        preview = await _say(botapi, ADMIN, "/event 7 3 наурыз 2023 ж.")
+        assert "№7" in preview["text"] and "13 наурыз" in preview["text"]
+        assert bot.svc.core.plans.version == 1  # shown, not yet in force
         mark = botapi.mark()
-        recorded = await _say(botapi, ADMIN, "/event 7 3 наурыз 2023 ж.")
+        recorded = await decide_preview(botapi, ADMIN, preview)
         assert "№7" in recorded["text"] and "13 наурыз" in recorded["text"]
+        assert not _buttons(recorded)
         assert bot.svc.core.plans.version == 2
         [point] = bot.svc.runtime.points_of(7)
         assert (point.kind, point.effective) == ("deadline", dt.date(2023, 3, 13))
@@ -96,7 +100,7 @@ async def test_event_dates_give_deadlines_and_reminders(
         assert not [m for m in botapi.sent_messages(CLERK) if "ack:" in str(_buttons(m))]
 
         # The member of task 8's agency dates its own event.
-        own = await _say(botapi, CLERK, "/event 8 06.03.2023")
+        own = await decide_preview(botapi, CLERK, await _say(botapi, CLERK, "/event 8 06.03.2023"))
         assert "№8" in own["text"]
         assert [p.effective for p in bot.svc.runtime.points_of(8)] == [dt.date(2023, 3, 6)]
 
@@ -147,7 +151,10 @@ async def test_an_uploaded_table_is_refused_in_the_readers_language_or_applied(
         rows[8][4] = "2023 жылғы шілде"
         mark = botapi.mark()
         botapi.send_document(ADMIN, "жоспар.xlsx", xlsx_bytes({"Жоспар": rows}), XLSX)
-        applied = await botapi.wait_for_message(ADMIN, since=mark)
+        preview = await botapi.wait_for_message(ADMIN, since=mark)
+        assert "№4" in preview["text"] and "31 шілде" in preview["text"]
+        assert bot.svc.core.plans.version == 1
+        applied = await decide_preview(botapi, ADMIN, preview)
         assert "№4" in applied["text"]
         assert bot.svc.core.plans.version == 2
         assert [p.effective for p in bot.svc.runtime.points_of(4)] == [dt.date(2023, 7, 31)]

@@ -97,12 +97,68 @@ def test_calendar_window_agency_and_language(capsys: pytest.CaptureFixture[str])
 def test_calendar_text_format(capsys: pytest.CaptureFixture[str]) -> None:
     settings = _settings(default_language="ru")
     assert _calendar(["--from", "2016-04-01", "--to", "2016-04-30"], settings) == 0
-    lines = capsys.readouterr().out.splitlines()
+    header, *lines = capsys.readouterr().out.splitlines()
+    assert header.split() == ["дата", "по", "плану", "мероприятие", "вид", "органы", "название"]
     assert len(lines) == 1
-    assert lines[0].split()[:5] == ["2016-04-08", "(nominal", "2016-04-10)", "T15", "report"]
+    # The kind and the agency are in the reader's language: «информация», «МКС» for МСМ.
+    assert lines[0].split()[:5] == ["2016-04-08", "2016-04-10", "T15", "информация", "МКС"]
     assert lines[0].endswith(
         "Создание в музеях постоянных экспозиций по истории государственных символов"
     )
+
+
+def test_calendar_text_in_english_and_kazakh(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--from", "2016-06-30", "--to", "2016-06-30"]
+    assert _calendar([*argv, "--lang", "en"]) == 0
+    header, *lines = capsys.readouterr().out.splitlines()
+    assert header.split()[:4] == ["date", "nominal", "task", "kind"]
+    assert [line.split()[1:3] for line in lines[:2]] == [["T06", "deadline"], ["T09", "deadline"]]
+    assert "MCS,MES,LEB" in lines[1]
+    assert _calendar([*argv, "--lang", "kk"]) == 0
+    header, *lines = capsys.readouterr().out.splitlines()
+    assert header.startswith("күні")
+    assert "орындау мерзімі" in lines[0] and "МСМ,БҒМ,ЖАО" in lines[1]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "МКС",
+        "мкс",
+        "MKC",
+        "MCS",
+        "мсм",
+        "vrc",
+        "Министерство культуры и спорта Республики Казахстан",
+    ],
+)
+def test_calendar_agency_in_any_spelling(typed: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--from", "2016-04-01", "--to", "2016-04-30", "--format", "json", "--agency", typed]
+    assert _calendar(argv) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["task"] == 15 and row["agencies"] == ["МСМ"]
+
+
+def test_calendar_piped_into_head_ends_quietly(tmp_path: Path) -> None:
+    """The reader stops after one line: no BrokenPipeError traceback, exit status 0."""
+    import subprocess
+    import sys
+
+    command = (
+        f"{sys.executable} -m bot calendar --from 2015-01-01 --to 2016-12-31 | head -n 1; "
+        'echo "status ${PIPESTATUS[0]}"'
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PLAN_PATH": str(PLAN_JSON),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'none.sqlite3'}",
+    }
+    done = subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, env=env, cwd=PLAN_JSON.parents[1]
+    )
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+    assert done.stdout.splitlines()[-1] == "status 0"
+    assert done.stdout.splitlines()[0].startswith("күні")
 
 
 def test_calendar_forward_rule_from_settings(capsys: pytest.CaptureFixture[str]) -> None:
@@ -118,6 +174,11 @@ def test_calendar_unknown_agency(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert "unknown agency code 'ABC'" in err
     assert "ӘдМ, БҒМ, ЖАО, ИДМ" in err
+    assert (
+        _calendar(["--from", "2016-01-01", "--to", "2016-12-31", "--agency", "ABC", "--lang", "ru"])
+        == 2
+    )
+    assert "МЮ, МОН, МИО, МИР" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("bad", ["2016-02-30", "yesterday", "2016-1-5"])

@@ -39,7 +39,7 @@ def test_writes_the_workbook(database_url: str, tmp_path: Path) -> None:
     out = tmp_path / "report.xlsx"
     args = argparse.Namespace(format="xlsx", output=out, lang="kk")
     assert run_report(args, settings, clock=FakeClock(AS_OF)) == 0
-    sheet = openpyxl.load_workbook(out).worksheets[0]
+    sheet = openpyxl.load_workbook(out).worksheets[1]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == sum(len(p.agencies) for p in runtime().points)
     assert DONE_TEXT in {row[9] for row in rows}

@@ -69,7 +69,7 @@ async def test_the_workbook_has_a_discipline_sheet(
 ) -> None:
     rt, report = await _report(db, JUNE)
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(report, rt.plan, tr)))
-    assert book.sheetnames[2] == title
+    assert book.sheetnames[3] == title
     sheet = book[title]
     language = tr.language
     dates = {"start": long_date(JUNE.start, language), "end": long_date(JUNE.end, language)}

@@ -64,7 +64,8 @@ async def test_reports_and_calendar_on_request(botapi: BotApiServer, database_ur
         document = sent.result["document"]
         assert document["file_name"] == "eskertu-report-2016-07-15-kk.xlsx"
         book = openpyxl.load_workbook(io.BytesIO(_file(botapi, sent.result, "document")))
-        sheet = book.worksheets[0]
+        assert book.worksheets[0]["A2"].value == "№"
+        sheet = book.worksheets[1]
         assert sheet["A1"].value == "№" and sheet["B1"].value == "Іс-шара"
         assert sheet.max_row - 1 == sum(len(p.agencies) for p in rt.points)
         cells = {c.value for row in sheet.iter_rows(min_row=2) for c in row}

@@ -18,6 +18,7 @@ from bot.export.ics import calendar_bytes
 from bot.export.summary_text import summary_message
 from bot.export.xlsx import workbook_bytes
 from bot.i18n.catalog import load_catalog
+from scheduler.calendar_events import event_keys
 from scheduler.clock import FakeClock
 from scheduler.plan.control_points import ControlPoint
 from scheduler.plan_runtime import PlanRuntime
@@ -48,7 +49,9 @@ async def _report(db: Database) -> tuple[PlanRuntime, StatusReport]:
 async def test_workbook(db: Database) -> None:
     rt, report = await _report(db)
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(report, rt.plan, KK)))
-    sheet = book.worksheets[0]
+    # The data behind the information stays, as the second sheet.
+    assert book.sheetnames == ["ПӘ-ге ақпарат", "Деректер", "Жиынтық", "Атқарушылық тәртіп"]
+    sheet = book.worksheets[1]
     headers = [c.value for c in sheet[1]]
     assert headers[:4] == ["№", "Іс-шара", "Орган коды", "Орган"]
     assert "Түсініктеме" in headers and "Растайтын құжат" in headers
@@ -74,14 +77,62 @@ async def test_workbook(db: Database) -> None:
     assert zhao[col["Мәртебесі"]] == "бақылаудан алынды (МСМ хабарлауы бойынша)"
     four = next(r for r in rows if r[0] == 4 and r[4] == "орындау мерзімі")
     assert four[col["Мәртебесі"]] == "қабылдауды күтуде"
-    summary = book.worksheets[1]
+    summary = book.worksheets[2]
     assert summary["A1"].value == "Орган" and summary.freeze_panes == "A2"
+    headers = [c.value for c in summary[1]]
+    msm = next(row for row in summary.iter_rows(min_row=2) if row[0].value == "МСМ")
+    # Counts are numbers, the on-time share a number shown as a percentage.
+    assert all(isinstance(c.value, int) for c in msm[1:-1])
+    share = msm[headers.index("Уақтылы")]
+    assert isinstance(share.value, float) and 0 < share.value <= 1
+    assert share.number_format == "0%"
+    total = [row for row in summary.iter_rows(min_row=2)][-1]
+    assert total[0].value == "Жиыны" and total[1].value == len(report.items)
+
+
+async def test_the_information_sheet(db: Database) -> None:
+    rt, report = await _report(db)
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(report, rt.plan, RU)))
+    sheet = book.worksheets[0]
+    # A title row: the plan and the moment, in the reader's language, across the table.
+    title = sheet["A1"].value
+    assert title.startswith(rt.plan.title.in_language("ru"))
+    assert "по состоянию на 15 июля 2016" in title and "10:00" in title
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:G1"]
+    headers = [c.value for c in sheet[2]]
+    assert headers == [
+        "№",
+        "Наименование мероприятия",
+        "Форма завершения",
+        "Срок исполнения",
+        "Ответственные исполнители",
+        "Ход исполнения",
+        "Информация в АП",
+    ]
+    assert all(c.font.bold for c in sheet[2]) and sheet.freeze_panes == "A3"
+    rows = list(sheet.iter_rows(min_row=3))
+    # One row per task, its number a number.
+    assert [r[0].value for r in rows] == [t.number for t in rt.plan.tasks]
+    assert all(isinstance(r[0].value, int) for r in rows)
+    six = rows[5]
+    assert six[1].value == rt.plan.task(6).title("ru")
+    assert "«2016 жылдың бірінші жартыжылдығы»" in six[3].value
+    assert six[4].value.startswith("МКС — ")
+    assert DONE_TEXT in six[5].value and "МКС: снято с контроля" in six[5].value
+    nine = rows[8]
+    # Each agency's state, the closure by the lead counting for its co-executors.
+    assert nine[5].value.splitlines()[1].startswith("МОН: снято с контроля (по сообщению МКС)")
+    # Widths, and long texts wrapped.
+    widths = {c: sheet.column_dimensions[c].width for c in "ABCDEFG"}
+    assert widths["F"] > widths["B"] > widths["A"] > 0
+    assert six[5].alignment.wrap_text and six[1].alignment.wrap_text
+    assert not six[0].alignment.wrap_text
 
 
 async def test_workbook_in_russian_uses_the_short_titles(db: Database) -> None:
     rt, report = await _report(db)
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(report, rt.plan, RU)))
-    sheet = book.worksheets[0]
+    sheet = book.worksheets[1]
     assert sheet["B1"].value == "Мероприятие"
     titles = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=2)}
     assert titles[6] == rt.plan.task(6).title("ru") != rt.plan.task(6).text
@@ -125,12 +176,17 @@ def test_calendar() -> None:
     assert [str(e["UID"]) for e in first] == [str(e["UID"]) for e in later]
     assert len({str(e["UID"]) for e in first}) == len(rt.points)
     by_uid = {str(e["UID"]): e for e in first}
+    keys = event_keys(rt.points)
     for point in rt.points:
-        event = by_uid[f"{point.id}@eskertu"]
+        # The UID names the task, the kind and the point's place among them, not its date.
+        event = by_uid[f"{keys[point.id]}@eskertu"]
+        assert point.effective.isoformat() not in str(event["UID"])
         assert event.decoded("DTSTART") == point.effective
         assert event.decoded("DTEND") == point.effective + dt.timedelta(days=1)
         assert event.decoded("DTSTAMP") == AS_OF.astimezone(dt.UTC)
-    report = by_uid["T06-report-2016-07-10@eskertu"]
+        assert int(event["SEQUENCE"]) == 0
+    assert keys["T06-report-2016-07-10"] == "T06-report-1"
+    report = by_uid["T06-report-1@eskertu"]
     summary = str(report["SUMMARY"])
     assert summary.startswith("№6: ") and summary.endswith("— ақпарат беру (МСМ)")
     description = str(report["DESCRIPTION"])
@@ -177,7 +233,8 @@ async def test_summary_message_fits_and_aligns(db: Database) -> None:
         table = text[text.index("<pre>") + 5 : text.index("</pre>")].splitlines()
         assert len(table) == len(report.agencies) + 2
         assert len({len(line) for line in table}) == 1
-    msm = next(line for line in table if line.startswith("МСМ "))
+    # The last table is the English one: МСМ is «MCS» there.
+    msm = next(line for line in table if line.startswith("MCS "))
     total = sum(1 for p in rt.points if "МСМ" in p.agencies)
     # Total, done or accepted, awaiting acceptance, returned, in progress.
     assert msm.split()[1:6] == [str(total), "2", "2", "0", "1"]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select
 
+from bot.features.plan_changes.problems import problem_line
 from sandbox.botapi.model import FileRead
 from sandbox.botapi.server import BotApiServer
+from scheduler.plan import PlanError, parse_plan
 from scheduler.storage.tables import AuditRow
 from scheduler.uploads import TooLarge, read_bounded
 from tests.security.plan_mutations import MUTATIONS
@@ -36,13 +39,20 @@ def test_every_broken_upload_is_refused_and_the_old_plan_kept(
         version = runner.bot.svc.core.plans.version
         versions = runner.run(table_rows(runner.bot.svc.db, ["plan_versions"]))
         start = botapi.mark()
+        kazakh = runner.bot.svc.catalog.for_language("kk")
         for mutation in MUTATIONS:
+            # The command line says it in English …
+            with pytest.raises(PlanError) as refused:
+                parse_plan(mutation.make())
+            problem = next(p for p in refused.value.problems if p.path == mutation.place)
+            assert mutation.says in problem.english(), (mutation.name, problem.english())
+            # … and the bot in the administrator's language, at the same place.
             mark = botapi.mark()
             botapi.send_document(ADMIN, "plan.json", mutation.make(), "application/json")
             answer = botapi.wait_for_message_sync(ADMIN, since=mark)["text"]
             assert "жұмыс істеп тұрған жоспар өзгерген жоқ" in answer, mutation.name
-            assert f"• {mutation.place}: " in answer, (mutation.name, answer)
-            assert mutation.says in answer, (mutation.name, answer)
+            told = html.escape(problem_line(problem, kazakh), quote=False)
+            assert f"• {told}" in answer, (mutation.name, answer)
             assert runner.bot.svc.core.plans.version == version
 
         assert refused_calls(botapi, since=start) == []

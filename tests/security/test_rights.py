@@ -181,7 +181,7 @@ def test_another_agency_cannot_change_a_status(botapi: BotApiServer, database_ur
         # Task 6 is МСМ's alone: ЖАО's member is refused by every way of reporting.
         refusal = say(botapi, ZHAO, "орындалды", chat=GROUP, reply_to=in_group)
         assert "МСМ" in refusal["text"] and "тіркелді" in refusal["text"]
-        for data in (f"st:{group_item}:d", f"cl:{group_item}:x"):
+        for data in (f"st:{group_item}:d", f"cl:{group_item}:x:0"):
             assert "МСМ" in _press(botapi, ZHAO, in_group, data).params["text"]
         under = say(botapi, ZHAO, "/help")
         # Another chat's reminder, pressed in one's own chat.
@@ -236,9 +236,11 @@ def test_an_acknowledgement_comes_only_from_a_chat_told_of_that_version(
         botapi.user(ADMIN, "Admin")
         _join(botapi, MSM, "МСМ")
         _join(botapi, ZHAO, "ЖАО")
+        preview = say(botapi, ADMIN, "/setdeadline 6 2016 ж., 15-ші шілдеге")
+        assert "№6" in preview["text"]
+        [apply] = [b for b in buttons(preview) if b.startswith("pd:go:")]
         mark = botapi.mark()
-        applied = say(botapi, ADMIN, "/setdeadline 6 2016 ж., 15-ші шілдеге")
-        assert "№6" in applied["text"]
+        botapi.press_button(ADMIN, preview, apply)
         notice = botapi.wait_for_message_sync(
             MSM, lambda m: any(b.startswith("ack:") for b in buttons(m)), since=mark
         )

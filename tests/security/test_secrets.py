@@ -136,7 +136,7 @@ def test_in_process_logs_replies_and_exports_never_carry_the_token(
             mark = server.mark()
             server.send_text(ADMIN, command)
             server.wait_for_call_sync("sendDocument", since=mark)
-        assert "invite.create" in say(server, ADMIN, "/audit 50")["text"]
+        assert "шақыру: МСМ" in say(server, ADMIN, "/audit 25")["text"]
 
     records = caplog.records
     assert any(r.levelno == logging.DEBUG for r in records)

@@ -183,7 +183,6 @@ async def test_acknowledgements_keep_to_versions_and_chats_that_were_told(
         await database.close()
 
 
-
 async def test_reports_of_done_from_before_acceptance_stand_as_accepted(database_url: str) -> None:
     """Nothing closed before acceptance existed reopens: the migration accepts those reports."""
     database = Database(create_engine(database_url))
@@ -218,6 +217,7 @@ async def test_reports_of_done_from_before_acceptance_stand_as_accepted(database
         assert [tuple(row) for row in accepted] == [("T06-deadline-2016-06-30", "accept", None)]
     finally:
         await database.close()
+
 
 # Columns that hold an id Telegram gives (a user, a chat, a message, an update).
 TELEGRAM_ID_COLUMNS = {

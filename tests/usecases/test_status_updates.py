@@ -147,15 +147,19 @@ async def test_refusals_name_their_reason_and_are_recorded(db: Database) -> None
     assert nothing == Refusal.of(Why.NOTHING_OPEN, agencies=("ЖАО",), task=14)
     async with db.unit_of_work() as uow:
         rows = (await uow.session.scalars(select(AuditRow).order_by(AuditRow.id))).all()
-    refused = [(r.user_id, r.action, r.allowed) for r in rows if not r.allowed]
+    refused = [(r.user_id, r.action) for r in rows if not r.allowed]
     assert refused == [
-        (OUTSIDER, "status.report", False),
-        (OFFICER, "status.report", False),
-        (ZHAO, "status.report", False),
+        (OUTSIDER, "status.report"),
+        (OFFICER, "status.report"),
+        (ZHAO, "status.report"),
     ]
     assert '"reason": "not_member"' in rows[0].detail
-    # Each report made is in the log too, with the item's state before and after.
-    assert sum(1 for r in rows if r.allowed) == reported
+    # Each report recorded is audited too, in its own transaction, with the state it changed.
+    allowed = [r for r in rows if r.allowed]
+    assert len(allowed) == reported and {(r.user_id, r.action) for r in allowed} == {
+        (ZHAO, "status.report")
+    }
+    assert '"after": "done", "agency": "ЖАО", "before": "not_started"' in allowed[0].detail
 
 
 async def test_a_reply_to_a_reminder_is_recorded_for_the_agency_it_asked(db: Database) -> None:
@@ -200,10 +204,17 @@ async def test_undo_withdraws_only_ones_own_report_within_the_window(db: Databas
     assert again.result is UndoResult.UNKNOWN
     async with db.unit_of_work() as uow:
         assert await uow.statuses.latest([point]) == {}
-        refused = (
-            await uow.session.scalars(select(AuditRow.action).where(AuditRow.allowed.is_(False)))
+        audited = (
+            await uow.session.execute(
+                select(AuditRow.action, AuditRow.allowed, AuditRow.detail).order_by(AuditRow.id)
+            )
         ).all()
-    assert refused == ["status.undo"]
+    assert [(a, ok) for a, ok, _ in audited] == [
+        ("status.report", True),
+        ("status.undo", False),
+        ("status.undo", True),
+    ]
+    assert '"after": null' in audited[2][2] and '"before": "done"' in audited[2][2]
 
     late = (await report_status(core, person(OFFICER), _done(6))).result
     assert isinstance(late, Recorded)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.features.agenda import callbacks
 from bot.i18n.catalog import Raw, Translator
-from bot.wording import long_date, plural, state_label, status_label
+from bot.wording import agency_code, long_date, plural, state_label, status_label
 from scheduler.plan.model import Plan
 from scheduler.presentation import Button, Rendered
 from scheduler.usecases.agenda import Agenda, AgendaItem, Pick, Window
@@ -15,10 +15,11 @@ PAGE_SIZE = 10
 PICKS = 8
 
 
-def _what(item: AgendaItem, tr: Translator) -> str:
+def _what(item: AgendaItem, plan: Plan, tr: Translator) -> str:
     point = item.point
     if point.kind == "report":
-        return tr("agenda.report_to", recipient=point.recipient or "—")
+        recipient = agency_code(plan, point.recipient, tr.language) if point.recipient else "—"
+        return tr("agenda.report_to", recipient=recipient)
     return tr("kind.deadline")
 
 
@@ -44,8 +45,8 @@ def agenda(found: Agenda, plan: Plan, tr: Translator, page: int) -> Rendered:
                 "agenda.line",
                 date=long_date(item.due, tr.language),
                 task=item.point.task,
-                agency=item.agency,
-                what=Raw(_what(item, tr)),
+                agency=agency_code(plan, item.agency, tr.language),
+                what=Raw(_what(item, plan, tr)),
                 state=Raw(state_label(tr, item.state)),
                 left=Raw(_left(item, tr)),
             )
@@ -81,8 +82,8 @@ def picker(pick: Pick, plan: Plan, tr: Translator) -> Rendered:
             "pick.confirm",
             status=Raw(status),
             task=item.point.task,
-            agency=item.agency,
-            what=Raw(_what(item, tr)),
+            agency=agency_code(plan, item.agency, tr.language),
+            what=Raw(_what(item, plan, tr)),
             date=long_date(item.due, tr.language),
         )
         yes = Button(tr.plain("pick.yes"), _pick_data(item, code))
@@ -96,8 +97,8 @@ def picker(pick: Pick, plan: Plan, tr: Translator) -> Rendered:
                 tr.plain(
                     "pick.item",
                     task=item.point.task,
-                    agency=item.agency,
-                    what=_what(item, tr),
+                    agency=agency_code(plan, item.agency, tr.language),
+                    what=_what(item, plan, tr),
                     date=long_date(item.due, tr.language),
                 ),
                 _pick_data(item, code),

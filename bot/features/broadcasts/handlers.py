@@ -20,11 +20,12 @@ async def broadcast(request: Command) -> None:
     elif args[0].lower() == "task" and len(args) > 1:
         audience, target, body = "task", args[1], rest_of(text, 2)
     else:
-        audience, target, body = "agency", args[0].upper(), rest_of(text, 1)
+        audience, target, body = "agency", args[0], rest_of(text, 1)
     answer = await broadcasts.draft_broadcast(
         request.core, request.caller, audience=audience, target=target, text=body
     )
-    await request.reply(answer, lambda draft, tr: render.broadcast_preview(draft, body, tr))
+    plan = request.svc.plan
+    await request.reply(answer, lambda draft, tr: render.broadcast_preview(draft, body, plan, tr))
 
 
 @button(callbacks.BROADCAST)

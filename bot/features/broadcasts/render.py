@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.features.broadcasts import callbacks
 from bot.i18n.catalog import Raw, Translator
-from bot.wording import cut
+from bot.wording import agency_code, cut
 from scheduler.plan.model import Plan
 from scheduler.presentation import Button, Rendered
 from scheduler.usecases.broadcasts import Draft
@@ -31,8 +31,9 @@ def broadcast_report(payload: Mapping[str, Any], plan: Plan, tr: Translator) -> 
     )
 
 
-def broadcast_preview(draft: Draft, body: str, tr: Translator) -> Rendered:
-    audience = tr(f"audience.{draft.audience}", target=draft.target)
+def broadcast_preview(draft: Draft, body: str, plan: Plan, tr: Translator) -> Rendered:
+    target = agency_code(plan, draft.target, tr.language) if draft.audience == "agency" else ""
+    audience = tr(f"audience.{draft.audience}", target=target or draft.target)
     text = tr(
         "broadcast.preview",
         audience=audience,

@@ -6,7 +6,7 @@ from bot.features.browse import callbacks, render
 from bot.features.requests import Command, Press, Request, button, command
 from bot.features.telegram_io import edit_or_keep, keyboard, number_arg
 from bot.i18n.catalog import Translator
-from bot.wording import agency_label, refusal_text
+from bot.wording import agency_label
 from scheduler.presentation import Rendered
 from scheduler.refusals import Refusal
 from scheduler.usecases.browse import ALL, MINE, TaskList, task_card, task_list
@@ -23,7 +23,7 @@ async def tasks(request: Command) -> None:
     elif args[0].lower() in ALL_WORDS:
         scope = ALL
     else:
-        scope = args[0].upper()
+        scope = " ".join(args)
     answer = await task_list(request.core, request.caller, scope=scope)
     await request.reply(answer, lambda found, tr: _page(request, tr, found, 0))
 
@@ -78,7 +78,7 @@ async def _send_card(request: Request, number: int) -> None:
     answer = await task_card(svc.core, request.caller, number)
     tr, card = svc.tr(answer), answer.result
     text = (
-        refusal_text(tr, card)
+        request.refusal_text(tr, card)
         if isinstance(card, Refusal)
         else render.task_card(card, svc.plan, tr)
     )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.features.browse import callbacks, deadlines
 from bot.i18n.catalog import Raw, Translator
-from bot.wording import agency_label, long_date, reported_label, state_label
+from bot.wording import agency_code, agency_label, long_date, reported_label, state_label
 from scheduler.plan.model import Plan, Task
 from scheduler.presentation import Button
 from scheduler.progress import ItemStanding
@@ -115,7 +115,7 @@ def task_card(card: TaskCard, plan: Plan, tr: Translator) -> str:
             parts.append(
                 tr(
                     "card.status_line",
-                    agency=standing.agency,
+                    agency=agency_code(plan, standing.agency, lang),
                     status=state_label(tr, standing.state),
                 )
             )
@@ -127,7 +127,7 @@ def task_card(card: TaskCard, plan: Plan, tr: Translator) -> str:
                 tr(
                     "card.history_line",
                     date=long_date(entry.created_at.astimezone(card.tz).date(), lang),
-                    agency=entry.agency,
+                    agency=agency_code(plan, entry.agency, lang),
                     status=reported_label(tr, entry.status),
                     text=_short(entry.text, 120),
                 )

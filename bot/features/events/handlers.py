@@ -1,9 +1,10 @@
 """/event N DATE: the date of the event a task's deadline follows, from an administrator or a
-member of one of the task's agencies."""
+member of one of the task's agencies; previewed like every plan change, put in force on
+confirmation."""
 
 from __future__ import annotations
 
-from bot.features.events import render
+from bot.features.plan_changes.handlers import reply_proposal
 from bot.features.requests import Command, command
 from bot.features.telegram_io import number_arg, rest_of
 from scheduler.usecases.event_dates import record_event_date
@@ -18,4 +19,4 @@ async def event(request: Command) -> None:
         await request.say("event.usage")
         return
     answer = await record_event_date(request.core, request.caller, task=task, value=value)
-    await request.reply(answer, render.recorded)
+    await reply_proposal(request, answer)

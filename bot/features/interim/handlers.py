@@ -15,18 +15,18 @@ async def ask(request: Command) -> None:
     if task is None or len(args) < 2:
         await request.say("ask.usage")
         return
-    # A second word that is an agency's code names the one agency asked.
-    code = args[1].upper()
-    agency = code if code in request.svc.plan.agency_codes() else None
+    # A second word that names an agency (its code in any language) is the one agency asked.
+    agency = request.svc.runtime.agency(args[1])
     text = rest_of(typed, 2 if agency else 1)
     answer = await interim.ask_interim(
         request.core, request.caller, task=task, agency=agency, text=text
     )
-    await request.reply(answer, render.asked)
+    plan = request.svc.plan
+    await request.reply(answer, lambda asked, tr: render.asked(asked, plan, tr))
 
 
 @command
 async def asks(request: Command) -> None:
     answer = await interim.open_requests(request.core, request.caller)
-    tz = request.svc.runtime.tz
-    await request.reply(answer, lambda found, tr: render.open_requests(found, tr, tz))
+    plan, tz = request.svc.plan, request.svc.runtime.tz
+    await request.reply(answer, lambda found, tr: render.open_requests(found, plan, tr, tz))

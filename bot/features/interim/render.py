@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.features.status.render import answer_buttons
 from bot.i18n.catalog import Raw, Translator
-from bot.wording import agency_label, cut, long_date, status_label, task_title
+from bot.wording import agency_codes, agency_label, cut, long_date, status_label, task_title
 from scheduler.plan.model import Plan
 from scheduler.presentation import Rendered
 from scheduler.storage.outbox_repo import OutboxItem
@@ -33,7 +33,7 @@ def request(item: OutboxItem, plan: Plan, tr: Translator) -> Rendered:
         lines.append(f"<i>{_e(title)}</i>")
     lines += [
         "",
-        tr("interim.to", agencies=", ".join(agencies)),
+        tr("interim.to", agencies=agency_codes(plan, agencies, lang)),
         tr("interim.from", name=str(payload.get("name") or "—")),
         tr("interim.text", text=Raw(f"<blockquote>{_e(payload.get('text', ''))}</blockquote>")),
         "",
@@ -63,12 +63,13 @@ def answer(payload: Mapping[str, Any], plan: Plan, tr: Translator) -> Rendered:
     return Rendered("\n".join(lines))
 
 
-def asked(result: InterimAsked, tr: Translator) -> str:
+def asked(result: InterimAsked, plan: Plan, tr: Translator) -> str:
     key = "interim.sent" if result.chats else "interim.sent_nowhere"
-    return tr(key, task=result.task, agencies=", ".join(result.agencies), chats=result.chats)
+    agencies = agency_codes(plan, result.agencies, tr.language)
+    return tr(key, task=result.task, agencies=agencies, chats=result.chats)
 
 
-def open_requests(found: Sequence[OpenRequest], tr: Translator, tz: ZoneInfo) -> str:
+def open_requests(found: Sequence[OpenRequest], plan: Plan, tr: Translator, tz: ZoneInfo) -> str:
     if not found:
         return tr("interim.none")
     lines = [tr("interim.list_title", count=len(found))]
@@ -81,8 +82,8 @@ def open_requests(found: Sequence[OpenRequest], tr: Translator, tz: ZoneInfo) ->
                 date=long_date(entry.request.at.astimezone(tz).date(), tr.language),
                 task=entry.request.task_number,
                 text=cut(entry.request.text, 80),
-                answered=", ".join(entry.answered) or "—",
-                waiting=", ".join(waiting) or "—",
+                answered=agency_codes(plan, entry.answered, tr.language),
+                waiting=agency_codes(plan, waiting, tr.language),
             )
         )
     return "\n".join(lines)

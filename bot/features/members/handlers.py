@@ -1,10 +1,11 @@
-"""Members and rights: invitations, agency members, promoted administrators, the audit log."""
+"""Members and rights: invitations, agency members, promoted administrators."""
 
 from __future__ import annotations
 
 from bot.features.members import render
 from bot.features.requests import Command, command
 from bot.features.telegram_io import TELEGRAM_ID_MAX, number_arg
+from bot.wording import agency_codes
 from scheduler.usecases import administration
 from scheduler.usecases.invites import ROLES, create_invite
 
@@ -13,12 +14,20 @@ from scheduler.usecases.invites import ROLES, create_invite
 async def invite(request: Command) -> None:
     args, svc = request.args, request.svc
     if not args:
-        agencies, roles = ", ".join(svc.plan.agency_codes()), ", ".join(ROLES)
-        departments = ", ".join(svc.plan.control_departments()) or "—"
-        await request.say("invite.usage", agencies=agencies, departments=departments, roles=roles)
+        tr = await request.translator()
+        agencies = agency_codes(svc.plan, svc.plan.agency_codes(), tr.language)
+        departments = agency_codes(svc.plan, svc.plan.control_departments(), tr.language)
+        await request.send(
+            tr(
+                "invite.usage",
+                agencies=agencies,
+                departments=departments or "—",
+                roles=", ".join(ROLES),
+            )
+        )
         return
     role = args[1].lower() if len(args) > 1 else "officer"
-    answer = await create_invite(svc.core, request.caller, agency=args[0].upper(), role=role)
+    answer = await create_invite(svc.core, request.caller, agency=args[0], role=role)
     link = f"https://t.me/{request.context.bot.username}?start="
     await request.reply(
         answer, lambda created, tr: render.invite(created, link, svc.plan, tr, svc.settings.tz)
@@ -32,23 +41,17 @@ async def admin_menu(request: Command) -> None:
 
 
 @command
-async def audit(request: Command) -> None:
-    asked = number_arg(request.args[0]) if request.args else None
-    limit = min(asked, 50) if asked is not None else 20
-    answer = await administration.audit_log(request.core, request.caller, limit=limit)
-    tz = request.svc.settings.tz
-    await request.reply(answer, lambda found, tr: render.audit(found, tr, tz))
-
-
-@command
 async def members(request: Command) -> None:
+    plan = request.svc.plan
     if not request.args:
-        agencies = ", ".join(request.svc.plan.agency_codes())
-        await request.say("admin.agency_usage", agencies=agencies)
+        tr = await request.translator()
+        agencies = agency_codes(plan, plan.agency_codes(), tr.language)
+        await request.send(tr("admin.agency_usage", agencies=agencies))
         return
-    agency = request.args[0].upper()
-    answer = await administration.agency_members(request.core, request.caller, agency=agency)
-    await request.reply(answer, lambda found, tr: render.members(agency, found, tr))
+    answer = await administration.agency_members(
+        request.core, request.caller, agency=" ".join(request.args)
+    )
+    await request.reply(answer, lambda found, tr: render.members(found, plan, tr))
 
 
 @command
@@ -59,7 +62,7 @@ async def remove_member(request: Command) -> None:
         await request.say("admin.remove_usage")
         return
     answer = await administration.remove_member(
-        request.core, request.caller, agency=args[0].upper(), user_id=member
+        request.core, request.caller, agency=args[0], user_id=member
     )
     await request.reply(
         answer, lambda removed, tr: tr("admin.removed" if removed else "admin.not_a_member")

@@ -1,16 +1,13 @@
-"""Messages of membership and rights: an invitation, the audit log, an agency's members."""
+"""Messages of membership and rights: an invitation, an agency's members."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.i18n.catalog import Translator
-from bot.wording import agency_label, cut, local_time, long_date
+from bot.wording import agency_code, agency_label, cut, long_date
 from scheduler.plan.model import Plan
-from scheduler.storage.audit_repo import AuditEntry
-from scheduler.storage.members_repo import Member
+from scheduler.usecases.administration import AgencyMembers
 from scheduler.usecases.invites import NewInvite
 
 
@@ -25,29 +22,12 @@ def invite(created: NewInvite, link: str, plan: Plan, tr: Translator, tz: ZoneIn
     )
 
 
-def audit(entries: Sequence[AuditEntry], tr: Translator, tz: ZoneInfo) -> str:
-    if not entries:
-        return tr("audit.empty")
-    lines = [tr("audit.title", count=len(entries))]
-    for entry in entries:
-        detail = json.dumps(dict(entry.detail), ensure_ascii=False, sort_keys=True)
-        lines.append(
-            tr(
-                "audit.line" if entry.allowed else "audit.line_refused",
-                when=local_time(entry.at, tz),
-                user=entry.user_id if entry.user_id is not None else "—",
-                action=entry.action,
-                detail=cut(detail, 300),
-            )
-        )
-    return cut("\n".join(lines))
-
-
-def members(agency: str, found: Sequence[Member], tr: Translator) -> str:
-    if not found:
+def members(found: AgencyMembers, plan: Plan, tr: Translator) -> str:
+    agency = agency_code(plan, found.agency, tr.language)
+    if not found.members:
         return tr("members.none", agency=agency)
-    lines = [tr("members.title", agency=agency, count=len(found))]
-    for member in found:
+    lines = [tr("members.title", agency=agency, count=len(found.members))]
+    for member in found.members:
         name = member.name or "—"
         handle = f"@{member.username}" if member.username else ""
         lines.append(

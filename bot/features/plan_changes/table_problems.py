@@ -1,15 +1,15 @@
-"""A refused plan table, told in the reader's language: each problem with its sheet, row, column."""
+"""A refused plan table, told in the reader's language: each problem with its sheet, row, column.
+
+A problem whose reason is a cell's phrase (an unread deadline, a bad code) tells that reason
+from its coded cause, in place of the English words it carries for the command line.
+"""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Sequence
-
-from bot.i18n.catalog import Raw, Translator
-from scheduler.plan.table_problems import TableProblem
-
-SHOWN = 30
-LIMIT = 3900
+from bot.features.plan_changes.problems import problem_text
+from bot.i18n.catalog import Translator
+from scheduler.plan.model import Plan
+from scheduler.plan.table_problems import CAUSE_PARAMS, TableProblem
 
 
 def _place(problem: TableProblem, tr: Translator) -> str:
@@ -24,16 +24,11 @@ def _place(problem: TableProblem, tr: Translator) -> str:
     return ", ".join(parts)
 
 
-def line(problem: TableProblem, tr: Translator) -> str:
+def line(problem: TableProblem, tr: Translator, plan: Plan | None = None) -> str:
     """One problem as plain text, e.g. «парақ «Жоспар», 7-жол, E бағаны: …»."""
-    text = tr.plain(f"table.{problem.code}", **dict(problem.params))
+    values: dict[str, object] = dict(problem.params)
+    if problem.cause is not None and problem.code in CAUSE_PARAMS:
+        values[CAUSE_PARAMS[problem.code]] = problem_text(problem.cause, tr, plan)
+    text = tr.plain(f"table.{problem.code}", **values)
     where = _place(problem, tr)
     return f"{where}: {text}" if where else text
-
-
-def rejected_table(problems: Sequence[TableProblem], tr: Translator) -> str:
-    shown = "\n".join(f"• {html.escape(line(p, tr), quote=False)}" for p in problems[:SHOWN])
-    text = tr("table.rejected", problems=Raw(shown))
-    if len(problems) > SHOWN:
-        text += "\n" + tr("missed.more", more=len(problems) - SHOWN)
-    return text if len(text) <= LIMIT else text[: LIMIT - 1] + "…"

@@ -15,7 +15,7 @@ from bot.features.extensions import callbacks as extension_callbacks
 from bot.features.reminders import callbacks
 from bot.features.status.render import answer_buttons
 from bot.i18n.catalog import Raw, Translator
-from bot.wording import agency_label, long_date, plural, state_label
+from bot.wording import agency_code, agency_codes, agency_label, long_date, plural, state_label
 from scheduler.plan.model import Plan, event_readings
 from scheduler.presentation import Button, Rendered
 from scheduler.reminders.facts import ReminderFacts
@@ -32,7 +32,7 @@ def render_reminder(facts: ReminderFacts, plan: Plan, tr: Translator) -> Rendere
         tr(MESSAGE_KINDS[facts.kind].heading_key, task=point.task),
         f"<i>{_escape(task.title(lang))}</i>",
         "",
-        tr("reminder.line.what", what=Raw(_what(point.kind, point.recipient, tr))),
+        tr("reminder.line.what", what=Raw(_what(point.kind, point.recipient, plan, tr))),
         tr(
             "reminder.line.agency",
             agencies=Raw(", ".join(_escape(agency_label(plan, a, lang)) for a in facts.focus)),
@@ -58,12 +58,13 @@ def render_reminder(facts: ReminderFacts, plan: Plan, tr: Translator) -> Rendere
             lines.append(
                 tr(
                     "reminder.line.status",
-                    agency=standing.agency,
+                    agency=agency_code(plan, standing.agency, lang),
                     status=state_label(tr, standing.state),
                 )
             )
     if facts.shows_co_executors and facts.not_reported:
-        lines.append(tr("reminder.line.missing", agencies=", ".join(facts.not_reported)))
+        missing = agency_codes(plan, facts.not_reported, lang)
+        lines.append(tr("reminder.line.missing", agencies=missing))
     lines += ["", tr("reminder.hint")]
     rows: list[tuple[Button, ...]] = [answer_buttons(facts.item_id, tr)]
     if MESSAGE_KINDS[facts.kind].audience is Audience.AGENCIES:
@@ -92,14 +93,15 @@ def snoozed(result: Snoozed, plan: Plan, tr: Translator) -> str:
     return tr(
         "snooze.done",
         task=result.point.task,
-        agencies=", ".join(result.agencies),
+        agencies=agency_codes(plan, result.agencies, tr.language),
         date=long_date(result.until, tr.language),
     )
 
 
-def _what(kind: str, recipient: str | None, tr: Translator) -> str:
+def _what(kind: str, recipient: str | None, plan: Plan, tr: Translator) -> str:
     if kind == "report":
-        return tr("reminder.what.report", recipient=recipient or "")
+        shown = agency_code(plan, recipient, tr.language) if recipient else ""
+        return tr("reminder.what.report", recipient=shown)
     return tr("reminder.what.deadline")
 
 

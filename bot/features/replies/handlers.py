@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot.features.replies import render
 from bot.features.requests import Command, command
 from bot.features.telegram_io import evidence_of, keyboard
-from bot.wording import refusal_text
 from scheduler.presentation import Rendered
 from scheduler.refusals import Refusal
 from scheduler.usecases import replies
@@ -33,7 +32,7 @@ async def reply_to_bot(request: Command) -> None:
     answer = await replies.answer_reply(request.core, request.caller, reply)
     tr, result = request.tr(answer), answer.result
     if isinstance(result, Refusal):
-        await message.reply_text(refusal_text(tr, result))
+        await message.reply_text(request.refusal_text(tr, result))
         return
     rendered = render.answered(result, request.svc.plan, tr)
     if isinstance(result, Clarify) and isinstance(rendered, Rendered):

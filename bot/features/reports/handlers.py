@@ -25,11 +25,16 @@ from bot.features.reports.render import chart_caption, discipline_view, period_p
 from bot.features.requests import Command, Press, Request, button, command
 from bot.features.telegram_io import edit_or_keep, keyboard
 from bot.i18n.catalog import LANGUAGES, Translator
-from bot.wording import refusal_text
+from bot.wording import agency_code
 from scheduler.plan.model import Plan
 from scheduler.refusals import Refusal
 from scheduler.reports.discipline import Period, PeriodName, PeriodProblem, period_between
-from scheduler.usecases.plan_reports import StatusReport, calendar_for, status_report
+from scheduler.usecases.plan_reports import (
+    REPORT_ACTIONS,
+    StatusReport,
+    calendar_for,
+    status_report,
+)
 
 SUMMARY = "summary"
 DISCIPLINE = "discipline"
@@ -83,12 +88,12 @@ async def report(request: Command) -> None:
     svc, chat = request.svc, request.update.effective_chat
     asked = _parse(request.args)
     wanted = asked if isinstance(asked, Asked) else None
-    action = f"report.{wanted.fmt if wanted else 'usage'}"
+    action = REPORT_ACTIONS[wanted.fmt if wanted else "usage"]
     period = wanted.period if wanted else None
     answer = await status_report(svc.core, request.caller, action=action, period=period)
     tr, result = svc.tr(answer), answer.result
     if isinstance(result, Refusal):
-        await request.send(refusal_text(tr, result))
+        await request.send(request.refusal_text(tr, result))
         return
     if isinstance(asked, PeriodProblem):
         await request.send(period_problem(asked, tr))
@@ -100,7 +105,7 @@ async def report(request: Command) -> None:
     bot = request.context.bot
     if wanted.fmt == SUMMARY:
         await request.send(summary_message(result, svc.plan, tr))
-        chart = await asyncio.to_thread(summary_chart, result, tr)
+        chart = await asyncio.to_thread(summary_chart, result, tr, svc.plan)
         await bot.send_photo(chat.id, photo=chart, caption=tr("report.chart_caption", as_of=as_of))
     if wanted.fmt in (SUMMARY, DISCIPLINE):
         await request.send(discipline_view(result, tr, wanted.chosen))
@@ -123,7 +128,7 @@ async def discipline_period(press: Press) -> None:
     """A period button under the discipline: the same message over that period, and its chart."""
     chosen = callbacks.period_named(press.fields)
     answer = await status_report(
-        press.core, press.caller, action=f"report.{DISCIPLINE}", period=chosen
+        press.core, press.caller, action=REPORT_ACTIONS[DISCIPLINE], period=chosen
     )
     result = answer.result
     if isinstance(result, Refusal):
@@ -154,11 +159,12 @@ async def ics(request: Command) -> None:
     answer = await calendar_for(svc.core, request.caller, agency=agency)
     tr, found = svc.tr(answer), answer.result
     if isinstance(found, Refusal):
-        await request.send(refusal_text(tr, found))
+        await request.send(request.refusal_text(tr, found))
         return
     if chat is None:
         return
-    scope = found.agency or tr.plain("ics.scope_all")
+    code = agency_code(svc.plan, found.agency, tr.language) if found.agency else None
+    scope = code or tr.plain("ics.scope_all")
     content = calendar_bytes(
         found.points,
         svc.plan,
@@ -168,10 +174,11 @@ async def ics(request: Command) -> None:
         calendar=svc.runtime.calendar,
         alarm_time=svc.settings.reminder_time,
         tz=svc.runtime.tz,
+        revisions=found.revisions,
     )
     await request.context.bot.send_document(
         chat.id,
         document=content,
-        filename=f"eskertu-{found.agency or 'plan'}.ics",
+        filename=f"eskertu-{code or 'plan'}.ics",
         caption=tr("ics.caption", scope=scope, count=len(found.points)),
     )

@@ -64,6 +64,7 @@ async def _status_button(press: Press, *, clarifying: bool) -> None:
         reminder_id=int(press.fields[0]),
         message_id=message_id,
         evidence=evidence,
+        asked_after=int(press.fields[2]) if clarifying else None,
     )
     answer = await replies.answer_button(press.core, press.caller, report)
     plan = press.svc.plan

@@ -6,7 +6,14 @@ from collections.abc import Sequence
 
 from bot.features.status import callbacks
 from bot.i18n.catalog import Raw, Translator
-from bot.wording import agency_label, long_date, reported_label, status_label
+from bot.wording import (
+    agency_code,
+    agency_codes,
+    agency_label,
+    long_date,
+    reported_label,
+    status_label,
+)
 from scheduler.plan.model import Plan
 from scheduler.presentation import Button, Rendered
 from scheduler.usecases.status_updates import Clarify, Recorded
@@ -26,7 +33,7 @@ def confirmation(recorded: Recorded, plan: Plan, tr: Translator) -> Rendered:
         )
     ]
     if recorded.state is ItemState.AWAITING_ACCEPTANCE:
-        departments = ", ".join(_controls(plan, point.task)) or "—"
+        departments = agency_codes(plan, _controls(plan, point.task), tr.language)
         key = "status.awaiting" if recorded.controllers else "status.awaiting_nobody"
         lines.append(tr(key, departments=departments, chats=recorded.controllers))
     if recorded.closes_point:
@@ -37,7 +44,11 @@ def confirmation(recorded: Recorded, plan: Plan, tr: Translator) -> Rendered:
         lines.append(tr("status.co_executors"))
         for co in recorded.co_executors:
             lines.append(
-                tr("status.co_line", agency=co.agency, status=reported_label(tr, co.status))
+                tr(
+                    "status.co_line",
+                    agency=agency_code(plan, co.agency, tr.language),
+                    status=reported_label(tr, co.status),
+                )
             )
     undo = Button(tr.plain("button.undo"), callbacks.UNDO.build(recorded.status_id))
     return Rendered("\n".join(lines), ((undo,),))
@@ -53,7 +64,7 @@ def _controls(plan: Plan, task: int) -> list[str]:
 def question(clarify: Clarify, tr: Translator) -> Rendered:
     """Which status the reply meant: the candidates named, one button per option."""
     buttons = tuple(
-        Button(_button_label(tr, s), callbacks.clarify_data(clarify.reminder_id, s))
+        Button(_button_label(tr, s), callbacks.clarify_data(clarify.reminder_id, s, clarify.latest))
         for s in clarify.options
     )
     return Rendered(_question_text(tr, clarify.candidates), (buttons,))

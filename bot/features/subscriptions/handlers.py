@@ -4,19 +4,39 @@ from __future__ import annotations
 
 from bot.features.requests import Command, Press, button, command
 from bot.features.subscriptions import callbacks, render
-from bot.features.telegram_io import edit_or_keep, is_group_admin, keyboard
+from bot.features.telegram_io import edit_or_keep, group_admin_names, is_group_admin, keyboard
 from scheduler.usecases.subscriptions import (
     Target,
     change_subscription,
     chat_subscriptions,
-    memberships,
+    subscribe_typed,
+    subscription_menu,
 )
 
 
 @command
 async def subscribe_menu(request: Command) -> None:
-    answer = await memberships(request.core, request.caller)
-    await request.send(render.subscribe_menu(request.svc.plan, answer.result, request.tr(answer)))
+    """/subscribe: the menu of what to follow; /subscribe ARG follows an agency or a task at once.
+
+    In a group, someone who does not administer it is told at once who decides.
+    """
+    plan = request.svc.plan
+    group_admin = await is_group_admin(request.update, request.context)
+    admins = () if group_admin else await group_admin_names(request.update, request.context)
+    if request.args:
+        changed = await subscribe_typed(
+            request.core,
+            request.caller,
+            typed=" ".join(request.args),
+            is_group_admin=group_admin,
+            group_admins=admins,
+        )
+        await request.reply(changed, lambda done, tr: render.change(plan, done, tr))
+        return
+    answer = await subscription_menu(
+        request.core, request.caller, is_group_admin=group_admin, group_admins=admins
+    )
+    await request.reply(answer, lambda mine, tr: render.subscribe_menu(plan, mine, tr))
 
 
 @button(callbacks.PICK_TASK)
@@ -46,10 +66,8 @@ async def _change(press: Press, *, subscribe: bool) -> None:
         subscribe=subscribe,
         is_group_admin=await is_group_admin(press.update, press.context),
     )
-    tr = press.tr(answer)
     await press.query.answer()
-    label = render.target_label(press.svc.plan, target, tr)
-    await edit_or_keep(press.query, tr(f"subscribe.{answer.result}", target=label))
+    await edit_or_keep(press.query, render.change(press.svc.plan, answer.result, press.tr(answer)))
 
 
 @command

@@ -11,7 +11,7 @@ from scheduler.plan.model import Plan
 from scheduler.presentation import Button, Rendered
 from scheduler.storage.members_repo import Member
 from scheduler.storage.subscriptions_repo import Subscription
-from scheduler.usecases.subscriptions import Target
+from scheduler.usecases.subscriptions import SubscribeResult, SubscriptionChange, Target
 from scheduler.vocabulary.subscriptions import Follow
 
 TASKS_PER_ROW = 6
@@ -23,6 +23,13 @@ def target_label(plan: Plan, target: Target, tr: Translator) -> str:
     if target.kind == Follow.AGENCY:
         return agency_label(plan, target.value, tr.language)
     return tr.plain("subscribe.task_label", number=target.value)
+
+
+def change(plan: Plan, done: SubscriptionChange, tr: Translator) -> str:
+    """What became of a subscription: made, ended, or why not."""
+    if done.result is SubscribeResult.UNKNOWN_TARGET:
+        return tr("subscribe.unknown_target", target=done.target.value)
+    return tr(f"subscribe.{done.result}", target=target_label(plan, done.target, tr))
 
 
 def subscribe_menu(plan: Plan, mine: Sequence[Member], tr: Translator) -> Rendered:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0008"
+down_revision: str | None = "0007"
 
 _UNEXPLAINED = """
 DELETE FROM plan_change_acks
