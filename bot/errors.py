@@ -8,7 +8,9 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.features.telegram_io import caller_of
 from bot.services import services
+from scheduler.usecases.core import languages
 
 log = logging.getLogger("eskertu.errors")
 
@@ -23,6 +25,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     svc = services(context)
     tr = svc.catalog.for_language(svc.settings.default_language)
+    try:
+        tr = svc.tr(await languages(svc.core, caller_of(update)))
+    except Exception:  # The database may be what failed: then the default language will do.
+        log.warning("could not read the user's language for the error message", exc_info=True)
     try:
         await update.effective_message.reply_text(tr("error.internal"))
     except TelegramError:

@@ -41,9 +41,9 @@ from scheduler.usecases.plan_reports import StatusReport, build_report, current_
 
 def text_bytes(report: StatusReport, plan: Plan, tr: Translator) -> bytes:
     """The summary and the discipline as plain aligned tables, for a terminal."""
-    headers, rows = summary_cells(report, tr)
+    headers, rows = summary_cells(report, tr, plan)
     title = tr.plain("report.file_title", as_of=as_of_text(report.as_of, report.tz, tr.language))
-    lines = [title, "", *aligned(headers, rows), "", *discipline_lines(report, tr)]
+    lines = [title, "", *aligned(headers, rows), "", *discipline_lines(report, plan, tr)]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from bot.export.discipline_text import percent, period_text
+from bot.export.discipline_text import percent, period_text, shown_figures
 from bot.export.labels import as_of_text, code_shown, share_text
 from bot.i18n.catalog import Translator
 from bot.wording import plain_state
@@ -84,7 +84,9 @@ def summary_chart(report: StatusReport, tr: Translator, plan: Plan | None = None
     return out.getvalue()
 
 
-def discipline_figure(report: StatusReport, tr: Translator, name: PeriodName | None) -> Figure:
+def discipline_figure(
+    report: StatusReport, plan: Plan | None, tr: Translator, name: PeriodName | None
+) -> Figure:
     """The discipline chart as a figure: a bar of each agency's on-time share, 0–100 %.
 
     An agency with no item due in the period has no bar and says so beside its name.
@@ -92,7 +94,7 @@ def discipline_figure(report: StatusReport, tr: Translator, name: PeriodName | N
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figures = report.discipline()
+    figures = shown_figures(report, plan, tr)
     height = 2.0 + 0.42 * max(len(figures), 1)
     figure = Figure(figsize=(10, height), dpi=DPI)
     FigureCanvasAgg(figure)
@@ -130,8 +132,10 @@ def discipline_figure(report: StatusReport, tr: Translator, name: PeriodName | N
     return figure
 
 
-def discipline_chart(report: StatusReport, tr: Translator, name: PeriodName | None) -> bytes:
+def discipline_chart(
+    report: StatusReport, plan: Plan | None, tr: Translator, name: PeriodName | None
+) -> bytes:
     """PNG bytes of the discipline chart."""
     out = io.BytesIO()
-    discipline_figure(report, tr, name).savefig(out, format="png", dpi=DPI)
+    discipline_figure(report, plan, tr, name).savefig(out, format="png", dpi=DPI)
     return out.getvalue()

@@ -8,12 +8,15 @@ agency with nothing due has no share, shown as «—», never as 0 %.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from babel.numbers import format_decimal
 
+from bot.export.labels import code_shown
 from bot.export.text_table import aligned, fitted
 from bot.i18n.catalog import Translator
 from bot.wording import long_date
+from scheduler.plan.model import Plan
 from scheduler.reports.discipline import Discipline, Period, PeriodName, overall
 from scheduler.usecases.plan_reports import StatusReport
 
@@ -51,8 +54,15 @@ def period_text(period: Period, tr: Translator, name: PeriodName | None = None) 
     )
 
 
-def figures_with_total(report: StatusReport, tr: Translator) -> tuple[list[Discipline], Discipline]:
-    figures = report.discipline()
+def shown_figures(report: StatusReport, plan: Plan | None, tr: Translator) -> list[Discipline]:
+    """Each agency's figures, its code written in the reader's language."""
+    return [replace(f, agency=code_shown(plan, f.agency, tr.language)) for f in report.discipline()]
+
+
+def figures_with_total(
+    report: StatusReport, plan: Plan | None, tr: Translator
+) -> tuple[list[Discipline], Discipline]:
+    figures = shown_figures(report, plan, tr)
     return figures, overall(figures, tr.plain("report.row.total"))
 
 
@@ -71,23 +81,23 @@ def _text_row(f: Discipline, language: str) -> list[str]:
 
 
 def text_cells(
-    report: StatusReport, tr: Translator
+    report: StatusReport, plan: Plan | None, tr: Translator
 ) -> tuple[list[str], list[list[str]], list[str]]:
     """Headers, one row per agency and the total row, as text."""
     headers = [tr.plain("report.col.agency")]
     headers += [tr.plain(f"discipline.col.{c}") for c in TEXT_COLUMNS]
-    figures, total = figures_with_total(report, tr)
+    figures, total = figures_with_total(report, plan, tr)
     rows = [_text_row(f, tr.language) for f in figures]
     return headers, rows, _text_row(total, tr.language)
 
 
 def sheet_cells(
-    report: StatusReport, tr: Translator
+    report: StatusReport, plan: Plan | None, tr: Translator
 ) -> tuple[list[str], list[list[str | int | float]]]:
     """Headers and typed cells: counts as numbers, the share in per cent, «—» for none."""
     headers = [tr.plain("report.col.agency")]
     headers += [tr.plain(f"discipline.head.{c}") for c in SHEET_COLUMNS]
-    figures, total = figures_with_total(report, tr)
+    figures, total = figures_with_total(report, plan, tr)
     rows: list[list[str | int | float]] = []
     for f in [*figures, total]:
         rows.append(
@@ -108,27 +118,27 @@ def sheet_cells(
 
 
 def discipline_message(
-    report: StatusReport, tr: Translator, name: PeriodName | None, room: int
+    report: StatusReport, plan: Plan | None, tr: Translator, name: PeriodName | None, room: int
 ) -> str:
     """The chat message: the title with the period, the table, the legend."""
     title = tr("discipline.title", period=period_text(report.period, tr, name))
     if not report.items:
         return "\n".join([title, "", tr("report.no_items")])
     legend = tr("discipline.legend")
-    headers, rows, total = text_cells(report, tr)
+    headers, rows, total = text_cells(report, plan, tr)
     table = fitted(headers, rows, total, tr, room - len(title) - len(legend) - 4)
     return "\n".join([title, "", table, "", legend])
 
 
-def discipline_lines(report: StatusReport, tr: Translator) -> list[str]:
+def discipline_lines(report: StatusReport, plan: Plan | None, tr: Translator) -> list[str]:
     """The plain table for a terminal: the heading with the period, then the aligned rows."""
-    headers, rows, total = text_cells(report, tr)
+    headers, rows, total = text_cells(report, plan, tr)
     heading = tr.plain("discipline.heading", period=period_text(report.period, tr))
     return [heading, "", *aligned(headers, [*rows, total])]
 
 
-def digest_line(report: StatusReport, tr: Translator) -> str:
+def digest_line(report: StatusReport, plan: Plan | None, tr: Translator) -> str:
     """The digest's short form: each agency's on-time share over the plan so far."""
-    figures: Sequence[Discipline] = report.discipline()
+    figures: Sequence[Discipline] = shown_figures(report, plan, tr)
     shares = " · ".join(f"{f.agency} {percent(f.share)}" for f in figures) or NONE
     return tr("discipline.digest", period=period_text(report.period, tr), shares=shares)

@@ -136,7 +136,7 @@ def digest_text(view: DigestView, plan: Plan, tr: Translator) -> str:
         body = [*parts, ""]
         if report.items:
             body.append(_table(report, plan, tr, MESSAGE_LIMIT // 2))
-            body += ["", digest_line(report, tr)]
+            body += ["", digest_line(report, plan, tr)]
         body += ["", tr("digest.overdue_heading", count=len(overdue))]
         body += _bounded(overdue_lines, tr, limit) or [tr("digest.overdue_none")]
         body += ["", tr("digest.upcoming_heading")]

@@ -170,7 +170,7 @@ def summary_sheet(sheet: Any, context: Context) -> None:
 def discipline_sheet(sheet: Any, context: Context) -> None:
     """The heading with the period, the headers, one row per agency, and the total."""
     report, tr = context.report, context.tr
-    headers, rows = sheet_cells(report, tr)
+    headers, rows = sheet_cells(report, context.plan, tr)
     columns = tuple(f"c{n}" for n in range(len(headers)))
     layout = Layout(
         widths=dict.fromkeys(columns, 13.0) | {"c0": 12.0},

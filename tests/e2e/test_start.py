@@ -132,3 +132,15 @@ def test_python_m_bot_answers_start_and_stops_on_sigterm(
     assert "Traceback" not in err
     assert botapi.token not in err and botapi.token not in out
     assert (tmp_path / "var" / "bot.sqlite3").is_file()
+
+
+async def test_an_internal_error_is_told_in_the_readers_language(
+    botapi: BotApiServer, database_url: str
+) -> None:
+    async with running_bot(botapi, database_url):
+        user = botapi.user(504, "Dana", language_code="en")
+        botapi.fail_with(400, "Bad Request: refused by the test", method="sendMessage", times=1)
+        mark = botapi.mark()
+        botapi.send_command(user, "/help")
+        told = await botapi.wait_for_message(504, since=mark)
+        assert told["text"].startswith("Sorry, an internal error occurred")

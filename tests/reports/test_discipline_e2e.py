@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.wording import agency_code
 from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock
 from scheduler.plan.control_points import in_force_from
@@ -40,7 +41,8 @@ def _file(server: BotApiServer, photo: dict[str, Any]) -> bytes:
 
 
 def _rows(text: str) -> dict[str, list[str]]:
-    codes = set(runtime().plan.agency_codes())
+    plan = runtime().plan
+    codes = {agency_code(plan, c, lang) for c in plan.agency_codes() for lang in ("kk", "ru", "en")}
     return {
         line.split()[0]: line.split()[1:]
         for line in text.splitlines()
@@ -48,11 +50,11 @@ def _rows(text: str) -> dict[str, list[str]]:
     }
 
 
-async def _expected(db: Database, period: Period, decimal: str) -> dict[str, list[str]]:
-    """The rows the core's figures give, laid out as the table lays them out."""
-    report = await current_report(
-        db, FakeClock(AS_OF), runtime(ControlPolicy(acceptance=False)), period
-    )
+async def _expected(db: Database, period: Period, language: str) -> dict[str, list[str]]:
+    """The rows the core's figures give, laid out as the table lays them out in ``language``."""
+    rt = runtime(ControlPolicy(acceptance=False))
+    report = await current_report(db, FakeClock(AS_OF), rt, period)
+    decimal = "." if language == "en" else ","
 
     def row(f: Discipline) -> list[str]:
         share = "—" if f.share is None else f"{f.share}%"
@@ -60,7 +62,7 @@ async def _expected(db: Database, period: Period, decimal: str) -> dict[str, lis
         counts = [f.due, f.on_time, f.late, f.overdue_open]
         return [*map(str, counts), share, str(f.returns), f"{f.asked}/{f.granted}", days]
 
-    return {f.agency: row(f) for f in report.discipline()}
+    return {agency_code(rt.plan, f.agency, language): row(f) for f in report.discipline()}
 
 
 async def _discipline(server: BotApiServer, since: int) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -94,7 +96,7 @@ async def test_discipline_in_report_with_period_buttons(
         text = message["text"]
         assert text.startswith("📏 Атқарушылық тәртіп\nжоспар басынан бері: ")
         assert any(e["type"] == "pre" for e in message["entities"])
-        assert _rows(text) == await _expected(db, PLAN, ",")
+        assert _rows(text) == await _expected(db, PLAN, "kk")
         assert _rows(text)["МСМ"][:5] == ["29", "2", "1", "26", "7%"]
         assert _buttons(message) == [
             ("• Жоспар басынан бері", "dsc:plan"),
@@ -117,7 +119,7 @@ async def test_discipline_in_report_with_period_buttons(
         )
         assert "өткен ай: " in edited["text"]
         june = _rows(edited["text"])
-        assert june == await _expected(db, JUNE, ",") != _rows(text)
+        assert june == await _expected(db, JUNE, "kk") != _rows(text)
         assert june["МСМ"][:5] == ["6", "2", "0", "4", "33%"]
         # An agency with nothing due in June has no share: a dash, not 0 %.
         assert june["ҚМ"][:5] == ["0", "0", "0", "0", "—"]
@@ -144,7 +146,7 @@ async def test_discipline_in_report_with_period_buttons(
         assert not any(m.get("text", "").startswith("📊") for m in since)
         assert len(botapi.calls("sendPhoto", since=mark)) == 1
         assert message["text"].startswith("📏 Исполнительская дисциплина\nс начала плана: с ")
-        assert _rows(message["text"]) == await _expected(db, PLAN, ",")
+        assert _rows(message["text"]) == await _expected(db, PLAN, "ru")
         assert [label for label, _ in _buttons(message)] == [
             "• С начала плана",
             "Этот квартал",
@@ -160,14 +162,14 @@ async def test_discipline_in_report_with_period_buttons(
         )
         assert "текущий квартал: с " in edited["text"]
         quarter = _rows(edited["text"])
-        assert quarter == await _expected(db, QUARTER, ",") != _rows(message["text"])
+        assert quarter == await _expected(db, QUARTER, "ru") != _rows(message["text"])
 
         # A period typed as two dates, and the two ways to get it wrong.
         mark = botapi.mark()
         botapi.send_command(ADMIN, "/report discipline 2016-01-01 30.06.2016")
         message, _ = await _discipline(botapi, mark)
         assert message["text"].splitlines()[1].startswith("с 1 января 2016")
-        assert _rows(message["text"]) == await _expected(db, FIRST_HALF, ",")
+        assert _rows(message["text"]) == await _expected(db, FIRST_HALF, "ru")
         assert all(not label.startswith("•") for label, _ in _buttons(message))
 
         mark = botapi.mark()
@@ -196,7 +198,7 @@ async def test_discipline_in_report_with_period_buttons(
         botapi.send_command(ADMIN, "/report discipline last_month")
         message, photo = await _discipline(botapi, mark)
         assert message["text"].startswith("📏 Executive discipline\nlast month: ")
-        assert _rows(message["text"]) == await _expected(db, JUNE, ".")
+        assert _rows(message["text"]) == await _expected(db, JUNE, "en")
         assert ("• Last month", "dsc:last_month") in _buttons(message)
         assert photo["caption"] == message["text"].splitlines()[1].join(
             ["📏 Executive discipline: ", ""]

@@ -108,7 +108,7 @@ async def report(request: Command) -> None:
         chart = await asyncio.to_thread(summary_chart, result, tr, svc.plan)
         await bot.send_photo(chat.id, photo=chart, caption=tr("report.chart_caption", as_of=as_of))
     if wanted.fmt in (SUMMARY, DISCIPLINE):
-        await request.send(discipline_view(result, tr, wanted.chosen))
+        await request.send(discipline_view(result, svc.plan, tr, wanted.chosen))
         await _send_discipline_chart(request, result, tr, wanted.chosen)
         return
     language = wanted.language or tr.language
@@ -136,7 +136,7 @@ async def discipline_period(press: Press) -> None:
         return
     await press.query.answer()
     tr = press.tr(answer)
-    shown = discipline_view(result, tr, chosen)
+    shown = discipline_view(result, press.svc.plan, tr, chosen)
     await edit_or_keep(press.query, shown.text, keyboard(shown.buttons))
     await _send_discipline_chart(press, result, tr, chosen)
 
@@ -147,7 +147,7 @@ async def _send_discipline_chart(
     chat = request.update.effective_chat
     if chat is None:
         return
-    chart = await asyncio.to_thread(discipline_chart, result, tr, chosen)
+    chart = await asyncio.to_thread(discipline_chart, result, request.svc.plan, tr, chosen)
     caption = chart_caption(result, tr, chosen)
     await request.context.bot.send_photo(chat.id, photo=chart, caption=caption)
 

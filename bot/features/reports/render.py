@@ -10,6 +10,7 @@ from bot.export.summary_text import MESSAGE_LIMIT
 from bot.features.reports.callbacks import period_data
 from bot.i18n.catalog import Translator
 from bot.wording import long_date
+from scheduler.plan.model import Plan
 from scheduler.presentation import Button, Rendered
 from scheduler.reports.discipline import PeriodName, PeriodProblem
 from scheduler.usecases.plan_reports import StatusReport
@@ -28,10 +29,12 @@ def _button(name: PeriodName, chosen: PeriodName | None, tr: Translator) -> Butt
     return Button(label, period_data(name))
 
 
-def discipline_view(report: StatusReport, tr: Translator, chosen: PeriodName | None) -> Rendered:
+def discipline_view(
+    report: StatusReport, plan: Plan, tr: Translator, chosen: PeriodName | None
+) -> Rendered:
     """The table over the report's period; ``chosen`` is the button that period came from."""
     buttons = tuple(tuple(_button(n, chosen, tr) for n in row) for row in BUTTON_ROWS)
-    return Rendered(discipline_message(report, tr, chosen, MESSAGE_LIMIT), buttons)
+    return Rendered(discipline_message(report, plan, tr, chosen, MESSAGE_LIMIT), buttons)
 
 
 def chart_caption(report: StatusReport, tr: Translator, chosen: PeriodName | None) -> str:
