@@ -3,6 +3,7 @@ and the reminders a chat put off (snoozes)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 from collections.abc import Iterable
@@ -67,15 +68,7 @@ class ExtensionsRepository:
 
     async def add(self, request: NewExtension, now: dt.datetime) -> int:
         row = ExtensionRequestRow(
-            control_point=request.control_point,
-            task_number=request.task_number,
-            agency=request.agency,
-            current_due=request.current_due,
-            requested_due=request.requested_due,
-            reason=request.reason,
-            late=request.late,
-            by=request.by,
-            chat_id=request.chat_id,
+            **dataclasses.asdict(request),
             at=now,
             state=ExtensionState.PENDING,
             decision_reason="",
@@ -217,16 +210,7 @@ class SnoozesRepository:
         self._session = session
 
     async def add(self, snooze: Snooze, *, by: int, now: dt.datetime) -> None:
-        self._session.add(
-            SnoozeRow(
-                chat_id=snooze.chat_id,
-                control_point=snooze.control_point,
-                agency=snooze.agency,
-                until=snooze.until,
-                by=by,
-                at=now,
-            )
-        )
+        self._session.add(SnoozeRow(**dataclasses.asdict(snooze), by=by, at=now))
         await self._session.flush()
 
     async def active(self, day: dt.date) -> list[Snooze]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -91,18 +92,7 @@ class ItemDeadlinesRepository:
         self._session = session
 
     async def move(self, item: ItemDeadline, *, by: int | None, now: dt.datetime) -> None:
-        self._session.add(
-            ItemDeadlineRow(
-                control_point=item.control_point,
-                task_number=item.task_number,
-                agency=item.agency,
-                due=item.due,
-                cause=item.cause,
-                ref_id=item.ref_id,
-                by=by,
-                at=now,
-            )
-        )
+        self._session.add(ItemDeadlineRow(**dataclasses.asdict(item), by=by, at=now))
         await self._session.flush()
 
     async def current(

@@ -10,7 +10,7 @@ those languages, for the reply.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Self, TypeVar
 
@@ -18,8 +18,10 @@ from scheduler.clock import Clock
 from scheduler.participants import Caller, LanguagePrefs
 from scheduler.plan_runtime import PlanHolder, PlanRuntime, RuntimeFactory
 from scheduler.refusals import Refusal, Why
+from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.unit_of_work import Database, UnitOfWork
 from scheduler.usecases.contacts import ContactMemory, save_contact
+from scheduler.vocabulary.messages import MessageKind
 
 T = TypeVar("T")
 # An answer of a narrower result is one of a wider one: it is only ever read.
@@ -106,6 +108,26 @@ class Visit:
             return None
         await self.record(action, detail, allowed=False)
         return Refusal.of(Why.NOT_ADMIN)
+
+    async def tell(
+        self,
+        chats: Iterable[int],
+        *,
+        control_point: str,
+        slot: str,
+        kind: MessageKind,
+        payload: Mapping[str, Any],
+    ) -> int:
+        """Plan one message of ``kind`` to each of ``chats``, due now; how many chats.
+
+        The outbox's key (chat, control point, slot) makes a repeated call plan nothing more.
+        """
+        chosen = sorted(set(chats))
+        messages = [
+            NewMessage(chat, control_point, slot, kind, self.now, dict(payload)) for chat in chosen
+        ]
+        await self._unit.outbox.enqueue(messages, self.now)
+        return len(chosen)
 
     async def record(
         self, action: str, detail: Mapping[str, Any] | None = None, *, allowed: bool = True

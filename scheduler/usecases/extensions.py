@@ -20,11 +20,10 @@ from scheduler.plan.control_points import ControlPoint
 from scheduler.plan.kazakh_dates import split_day
 from scheduler.progress import progress_of
 from scheduler.refusals import Refusal, Why
-from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.requests_repo import Extension, ExtensionState, NewExtension
 from scheduler.storage.reviews_repo import ItemDeadline
 from scheduler.usecases.core import Answer, Core, Visit, unknown_task
-from scheduler.usecases.oversight import agency_chats, controller_chats, controls
+from scheduler.usecases.oversight import agency_chats, controller_chats, may_decide
 from scheduler.usecases.prompts import Prompt, PromptKind, ask
 from scheduler.usecases.reviews import admins_now
 from scheduler.usecases.stored_text import storable
@@ -163,19 +162,12 @@ async def _ask(
         "name": user.first_name if user else "",
         "user": caller.user_id,
     }
-    await uow.outbox.enqueue(
-        [
-            NewMessage(
-                chat_id=chat,
-                control_point=point.id,
-                slot=f"extension:{request_id}",
-                kind=MessageKind.EXTENSION_REQUEST,
-                due_at=visit.now,
-                payload=payload,
-            )
-            for chat in sorted(chats)
-        ],
-        visit.now,
+    told = await visit.tell(
+        chats,
+        control_point=point.id,
+        slot=f"extension:{request_id}",
+        kind=MessageKind.EXTENSION_REQUEST,
+        payload=payload,
     )
     await visit.record(
         "extension.request",
@@ -190,7 +182,7 @@ async def _ask(
             "reason": reason[:500],
         },
     )
-    return ExtensionAsked(request_id, point, agency, current, requested, late, len(chats))
+    return ExtensionAsked(request_id, point, agency, current, requested, late, told)
 
 
 async def _decidable(
@@ -203,21 +195,22 @@ async def _decidable(
 
 
 async def _check(visit: Visit, request_id: int) -> tuple[Extension, ControlPoint] | Refusal:
-    runtime, uow, caller = visit.core.runtime, visit.uow, visit.caller
+    runtime, uow = visit.core.runtime, visit.uow
     request = await uow.extensions.get(request_id)
     point = runtime.schedule.point(request.control_point) if request is not None else None
     if request is None or point is None:
         return Refusal.of(Why.NO_SUCH_REQUEST)
-    if not await controls(visit, point.task):
-        return Refusal.of(
-            Why.NOT_CONTROLLER, task=point.task, departments=runtime.controls(point.task)
-        )
-    mine = {m.agency for m in await uow.members.of_user(caller.user_id or 0)}
-    if request.by == caller.user_id or request.agency in mine:
-        return Refusal.of(Why.OWN_REPORT, agency=request.agency)
-    told = await uow.outbox.told(caller.chat_id or 0, point.id, (MessageKind.EXTENSION_REQUEST,))
-    if not any(t.payload.get("request") == request_id for t in told):
-        return Refusal.of(Why.NOT_SENT_HERE)
+    refused = await may_decide(
+        visit,
+        point,
+        agency=request.agency,
+        author=request.by,
+        sent=(MessageKind.EXTENSION_REQUEST,),
+        key="request",
+        ref=request_id,
+    )
+    if refused is not None:
+        return refused
     if request.state is not ExtensionState.PENDING:
         return Refusal.of(Why.ALREADY_DECIDED)
     return request, point
@@ -283,19 +276,12 @@ async def _decide(
         "reason": storable(reason),
         "name": user.first_name if user else "",
     }
-    await uow.outbox.enqueue(
-        [
-            NewMessage(
-                chat_id=chat,
-                control_point=point.id,
-                slot=f"extension-decision:{request_id}",
-                kind=MessageKind.EXTENSION_DECISION,
-                due_at=visit.now,
-                payload=payload,
-            )
-            for chat in sorted(chats)
-        ],
-        visit.now,
+    told = await visit.tell(
+        chats,
+        control_point=point.id,
+        slot=f"extension-decision:{request_id}",
+        kind=MessageKind.EXTENSION_DECISION,
+        payload=payload,
     )
     await visit.record(
         action,
@@ -310,5 +296,5 @@ async def _decide(
         },
     )
     return ExtensionDecided(
-        request_id, approved, point, request.agency, request.requested_due, reason, len(chats)
+        request_id, approved, point, request.agency, request.requested_due, reason, told
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from scheduler.participants import Caller
 from scheduler.refusals import Refusal, Why
-from scheduler.storage.outbox_repo import NewMessage, OutboxItem
+from scheduler.storage.outbox_repo import OutboxItem
 from scheduler.storage.requests_repo import InterimRequest
 from scheduler.usecases.core import Answer, Core, Visit, unknown_agency, unknown_task
 from scheduler.usecases.oversight import agency_chats, controls, tasks_controlled
@@ -82,25 +82,18 @@ async def ask_interim(
             "text": storable(text.strip()),
             "name": user.first_name if user else "",
         }
-        await visit.uow.outbox.enqueue(
-            [
-                NewMessage(
-                    chat_id=chat,
-                    control_point=request_point(request_id),
-                    slot="request",
-                    kind=MessageKind.INTERIM_REQUEST,
-                    due_at=visit.now,
-                    payload=payload,
-                )
-                for chat in sorted(chats)
-            ],
-            visit.now,
+        told = await visit.tell(
+            chats,
+            control_point=request_point(request_id),
+            slot="request",
+            kind=MessageKind.INTERIM_REQUEST,
+            payload=payload,
         )
         await visit.record(
             "interim.ask",
-            {"request": request_id, "task": task, "agencies": list(agencies), "chats": len(chats)},
+            {"request": request_id, "task": task, "agencies": list(agencies), "chats": told},
         )
-        return visit.answer(InterimAsked(request_id, task, agencies, len(chats)))
+        return visit.answer(InterimAsked(request_id, task, agencies, told))
 
 
 async def answer_request(
@@ -141,18 +134,12 @@ async def answer_request(
         "name": user.first_name if user else "",
         "point": recorded.point.id,
     }
-    await visit.uow.outbox.enqueue(
-        [
-            NewMessage(
-                chat_id=request.chat_id,
-                control_point=request_point(request.id),
-                slot=f"answer:{recorded.status_id}",
-                kind=MessageKind.INTERIM_ANSWER,
-                due_at=visit.now,
-                payload=payload,
-            )
-        ],
-        visit.now,
+    await visit.tell(
+        [request.chat_id],
+        control_point=request_point(request.id),
+        slot=f"answer:{recorded.status_id}",
+        kind=MessageKind.INTERIM_ANSWER,
+        payload=payload,
     )
     return dataclasses.replace(recorded, interim_request=request.id)
 

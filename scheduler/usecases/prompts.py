@@ -11,7 +11,7 @@ import dataclasses
 import enum
 from dataclasses import dataclass
 
-from scheduler.storage.outbox_repo import NewMessage, OutboxItem
+from scheduler.storage.outbox_repo import OutboxItem
 from scheduler.usecases.core import Visit
 from scheduler.vocabulary.messages import MessageKind
 
@@ -36,18 +36,12 @@ class Prompt:
 async def ask(visit: Visit, prompt: Prompt, control_point: str) -> Prompt:
     """Plan the question to the caller's chat; a double press within a minute asks once."""
     minute = visit.now.strftime("%Y%m%d%H%M")
-    await visit.uow.outbox.enqueue(
-        [
-            NewMessage(
-                chat_id=visit.caller.chat_id or prompt.user,
-                control_point=control_point,
-                slot=f"prompt:{prompt.kind}:{prompt.ref}:{prompt.user}:{minute}",
-                kind=MessageKind.PROMPT,
-                due_at=visit.now,
-                payload=dataclasses.asdict(prompt),
-            )
-        ],
-        visit.now,
+    await visit.tell(
+        [visit.caller.chat_id or prompt.user],
+        control_point=control_point,
+        slot=f"prompt:{prompt.kind}:{prompt.ref}:{prompt.user}:{minute}",
+        kind=MessageKind.PROMPT,
+        payload=dataclasses.asdict(prompt),
     )
     return prompt
 

@@ -22,12 +22,11 @@ from scheduler.plan_runtime import PlanRuntime
 from scheduler.progress import progress_of
 from scheduler.refusals import Refusal, Why
 from scheduler.reminders.planner import review_payload
-from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.reviews_repo import ItemDeadline
 from scheduler.storage.status_repo import NewStatus, StatusEntry
 from scheduler.storage.unit_of_work import UnitOfWork
 from scheduler.usecases.core import Answer, Core, Visit
-from scheduler.usecases.oversight import agency_chats, controller_chats, controls
+from scheduler.usecases.oversight import agency_chats, controller_chats, may_decide
 from scheduler.usecases.prompts import Prompt, PromptKind, ask
 from scheduler.usecases.stored_text import storable
 from scheduler.vocabulary.control import Decision, ItemState
@@ -75,21 +74,13 @@ async def ask_acceptance(
     if point is None:
         return 0
     payload = review_payload(entry, point, user.first_name if user else "", runtime.tz)
-    await visit.uow.outbox.enqueue(
-        [
-            NewMessage(
-                chat_id=chat,
-                control_point=report.control_point,
-                slot=review_slot(status_id),
-                kind=MessageKind.REVIEW,
-                due_at=visit.now,
-                payload=payload,
-            )
-            for chat in sorted(chats)
-        ],
-        visit.now,
+    return await visit.tell(
+        chats,
+        control_point=report.control_point,
+        slot=review_slot(status_id),
+        kind=MessageKind.REVIEW,
+        payload=payload,
     )
-    return len(chats)
 
 
 async def still_awaiting(uow: UnitOfWork, runtime: PlanRuntime, status_id: int) -> bool:
@@ -113,21 +104,22 @@ async def _reviewable(
 
 
 async def _check(visit: Visit, status_id: int) -> tuple[StatusEntry, ControlPoint] | Refusal:
-    runtime, uow, caller = visit.core.runtime, visit.uow, visit.caller
+    runtime, uow = visit.core.runtime, visit.uow
     entry = await uow.statuses.get(status_id)
     point = runtime.schedule.point(entry.control_point) if entry is not None else None
     if entry is None or point is None:
         return Refusal.of(Why.STALE_REVIEW)
-    if not await controls(visit, point.task):
-        return Refusal.of(
-            Why.NOT_CONTROLLER, task=point.task, departments=runtime.controls(point.task)
-        )
-    mine = {m.agency for m in await uow.members.of_user(caller.user_id or 0)}
-    if entry.user_id == caller.user_id or entry.agency in mine:
-        return Refusal.of(Why.OWN_REPORT, agency=entry.agency)
-    told = await uow.outbox.told(caller.chat_id or 0, point.id, REVIEW_KINDS)
-    if not any(t.payload.get("status") == status_id for t in told):
-        return Refusal.of(Why.NOT_SENT_HERE)
+    refused = await may_decide(
+        visit,
+        point,
+        agency=entry.agency,
+        author=entry.user_id,
+        sent=REVIEW_KINDS,
+        key="status",
+        ref=status_id,
+    )
+    if refused is not None:
+        return refused
     progress = (await progress_of(uow, [point], runtime.control))[point.id]
     awaiting = progress.awaiting
     if entry.review is not None:
@@ -206,19 +198,12 @@ async def _decide(
         "name": user.first_name if user else "",
         "at": visit.now.astimezone(runtime.tz).isoformat(),
     }
-    await uow.outbox.enqueue(
-        [
-            NewMessage(
-                chat_id=chat,
-                control_point=point.id,
-                slot=f"decision:{status_id}",
-                kind=MessageKind.REVIEW_DECISION,
-                due_at=visit.now,
-                payload=payload,
-            )
-            for chat in sorted(chats)
-        ],
-        visit.now,
+    told = await visit.tell(
+        chats,
+        control_point=point.id,
+        slot=f"decision:{status_id}",
+        kind=MessageKind.REVIEW_DECISION,
+        payload=payload,
     )
     await visit.record(
         action,
@@ -234,4 +219,4 @@ async def _decide(
             "moved": list(moved),
         },
     )
-    return Decided(status_id, decision, point, entry.agency, comment, new_date, len(chats))
+    return Decided(status_id, decision, point, entry.agency, comment, new_date, told)
