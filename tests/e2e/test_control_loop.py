@@ -141,6 +141,10 @@ async def test_a_report_of_done_waits_for_its_controller_who_accepts_it(
             "• 8 июля 2016 г., №6, МКС: информация в АП · — ещё не сообщал · осталось 4 рабочих дня"
         ]
 
+        # A Russian date ends with «г.»: no sentence puts a second full stop after it.
+        for chat in (OFFICER, CONTROLLER, OTHER_CONTROLLER):
+            assert not [t for m in botapi.sent_messages(chat) if "г.." in (t := text_of(m))]
+
         decided = await _audit(bot, "review.accept")
         assert [row.allowed for row in decided] == [False, False, True, False]
         detail = decided[2].detail
