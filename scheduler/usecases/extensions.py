@@ -147,21 +147,16 @@ async def _ask(
     )
     request_id = await uow.extensions.add(request, visit.now)
     chats = await controller_chats(uow, runtime, point.task, await admins_now(visit))
-    user = caller.user
-    payload: dict[str, Any] = {
-        "request": request_id,
-        "task": point.task,
-        "point": point.id,
-        "kind": point.kind,
-        "agency": agency,
-        "current": current.isoformat(),
-        "original": point.effective.isoformat(),
-        "requested": requested.isoformat(),
-        "reason": storable(reason),
-        "late": late,
-        "name": user.first_name if user else "",
-        "user": caller.user_id,
-    }
+    payload = _payload(
+        visit,
+        request_id,
+        point,
+        agency,
+        (current, requested),
+        reason,
+        late=late,
+        user=caller.user_id,
+    )
     told = await visit.tell(
         chats,
         control_point=point.id,
@@ -183,6 +178,34 @@ async def _ask(
         },
     )
     return ExtensionAsked(request_id, point, agency, current, requested, late, told)
+
+
+def _payload(
+    visit: Visit,
+    request_id: int,
+    point: ControlPoint,
+    agency: str,
+    dates: tuple[dt.date, dt.date],
+    reason: str,
+    **more: object,
+) -> dict[str, Any]:
+    """What a message about a request shows: the item, its dates (current, asked for, the
+    plan's), the reason, and who wrote it (the caller)."""
+    user = visit.caller.user
+    current, requested = dates
+    return {
+        "request": request_id,
+        "task": point.task,
+        "point": point.id,
+        "kind": point.kind,
+        "agency": agency,
+        "current": current.isoformat(),
+        "original": point.effective.isoformat(),
+        "requested": requested.isoformat(),
+        "reason": storable(reason),
+        "name": user.first_name if user else "",
+        **more,
+    }
 
 
 async def _decidable(
@@ -262,20 +285,8 @@ async def _decide(
         )
         await uow.item_deadlines.move(item, by=caller.user_id, now=visit.now)
     chats = await agency_chats(uow, [request.agency], request.chat_id)
-    user = caller.user
-    payload = {
-        "request": request_id,
-        "approved": approved,
-        "task": point.task,
-        "point": point.id,
-        "kind": point.kind,
-        "agency": request.agency,
-        "current": request.current_due.isoformat(),
-        "original": point.effective.isoformat(),
-        "requested": request.requested_due.isoformat(),
-        "reason": storable(reason),
-        "name": user.first_name if user else "",
-    }
+    dates = (request.current_due, request.requested_due)
+    payload = _payload(visit, request_id, point, request.agency, dates, reason, approved=approved)
     told = await visit.tell(
         chats,
         control_point=point.id,
