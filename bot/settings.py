@@ -196,7 +196,12 @@ class Settings(BaseSettings):
         host = parts.hostname or ""
         # Telegram opens a Mini App only over https; plain http is for a page on this machine.
         plain_local = parts.scheme == "http" and host in LOOPBACK_HOSTS
-        if not host or parts.fragment or parts.query or not (parts.scheme == "https" or plain_local):
+        if (
+            not host
+            or parts.fragment
+            or parts.query
+            or not (parts.scheme == "https" or plain_local)
+        ):
             raise ValueError(
                 "expected the public https:// address of the dashboard, "
                 "e.g. https://bot.example.kz/app/ (or empty for no dashboard)"
