@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-from scheduler.participants import LanguagePrefs, interface_language
+from scheduler.participants import Caller, LanguagePrefs, interface_language
 from scheduler.plan.model import Task
 from scheduler.refusals import Refusal, Why
 from scheduler.reports.digest import controlled_tasks
@@ -232,3 +232,10 @@ async def _history(uow: UnitOfWork, number: int, scope: Scope) -> tuple[Event, .
             )
     events.sort(key=lambda e: e.at, reverse=True)
     return tuple(events)
+
+
+async def dashboard_offer(core: Core, caller: Caller) -> Answer[Scope | Refusal]:
+    """/dashboard: whether the caller has anything to see there (the button is offered)."""
+    async with core.visit(caller) as visit:
+        scope = await _scope(core, visit.uow, caller.user_id or 0)
+        return visit.answer(Refusal.of(Why.NO_DASHBOARD) if scope.empty else scope)

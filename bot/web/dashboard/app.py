@@ -39,6 +39,8 @@ from scheduler.usecases.dashboard import TIMELINE_DAYS, dashboard, dashboard_tas
 log = logging.getLogger("eskertu.dashboard")
 
 PACKAGE = "bot.web.dashboard"
+# Where the webhook listener, the polling mode's own listener and the sandbox serve it.
+DASHBOARD_PATH = "/app"
 SCHEME = "tma"
 # The fragments are someone's view of the plan: never kept by a cache on the way.
 PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
