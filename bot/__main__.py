@@ -48,7 +48,7 @@ from bot.webhook.metrics import METRICS_KEY, Metrics
 from bot.webhook.server import run_webhook_server
 from sandbox.botapi import BotApiServer
 from sandbox.personas import DEFAULT_CAST
-from sandbox.serve import bind, serve
+from sandbox.serve import address_of, bind, serve
 from sandbox.session import (
     BOT_NAME,
     BOT_USERNAME,
@@ -251,7 +251,11 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     with listener, tempfile.TemporaryDirectory(prefix="eskertu-demo-") as scratch:
         server.start()
         try:
-            config = sandbox_settings(settings, server, Path(scratch) / "eskertu.sqlite3", cast)
+            # The page serves the dashboard too, where its buttons open it.
+            webapp_url = f"{address_of(listener)}app/"
+            config = sandbox_settings(
+                settings, server, Path(scratch) / "eskertu.sqlite3", cast, webapp_url
+            )
             plan = plan_or_problems(config, "eskertu demo")
             if plan is None:
                 return 2
@@ -265,6 +269,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
                 listener,
                 catalog,
                 config.default_language,
+                dashboard=dashboard_of(services_of(app)),
             )
         finally:
             server.stop()
