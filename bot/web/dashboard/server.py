@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import Iterator
 
 import uvicorn
@@ -50,28 +51,34 @@ class DashboardServer:
         )
         self._server: _Quiet | None = None
         self._task: asyncio.Task[None] | None = None
+        self._socket: socket.socket | None = None
 
     @property
     def started(self) -> bool:
         return self._server is not None and self._server.started
 
     async def start(self) -> None:
-        """Listen; raises OSError when the address cannot be bound."""
+        """Listen; raises OSError when the address cannot be bound.
+
+        The socket is bound here: uvicorn would end the process on a failed bind.
+        """
+        host, port = self._config.host, self._config.port
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind((host, port))
+            listener.listen(128)
+        except OSError:
+            listener.close()
+            raise
         server = _Quiet(self._config)
-        self._server = server
-        self._task = asyncio.create_task(server.serve(), name="eskertu-dashboard")
-        # uvicorn only sets a flag once it listens.
+        self._server, self._socket = server, listener
+        self._task = asyncio.create_task(server.serve([listener]), name="eskertu-dashboard")
+        # uvicorn only sets a flag once it serves.
         while not server.started and not self._task.done():  # noqa: ASYNC110
             await asyncio.sleep(0.02)
-        if not server.started:
-            # uvicorn exits (SystemExit) when it cannot bind; the bot reports it instead.
-            with contextlib.suppress(SystemExit):
-                await self._task
-            self._server = self._task = None
-            raise OSError(
-                f"the dashboard could not listen on {self._config.host}:{self._config.port}"
-            )
-        log.info("dashboard listening on %s:%d", self._config.host, self._config.port)
+        log.info("dashboard listening on %s:%d", host, port)
 
     async def stop(self) -> None:
         if self._server is None or self._task is None:
@@ -79,4 +86,6 @@ class DashboardServer:
         self._server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
-        self._server = self._task = None
+        if self._socket is not None:
+            self._socket.close()
+        self._server = self._task = self._socket = None
