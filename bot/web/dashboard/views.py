@@ -41,7 +41,8 @@ def shown(tr: Translator, state: ItemState) -> Shown:
 
 
 def _short_date(day: dt.date) -> str:
-    return f"{day:%d.%m.%Y}"
+    """A cell's date, narrow enough for a phone: «02.12.15»; the full one is in its title."""
+    return f"{day:%d.%m.%y}"
 
 
 def _item(item: Item, plan: Plan, tr: Translator) -> dict[str, Any]:
@@ -67,10 +68,14 @@ def legend(tr: Translator) -> list[Shown]:
 
 
 def matrix_view(board: Dashboard, plan: Plan, tr: Translator) -> dict[str, Any]:
-    """The rows (tasks) and columns (agencies, in the plan's order) of the matrix."""
+    """The rows (tasks) and columns of the matrix: the agencies with the most tasks first (on
+    a phone they are the ones in view), then in the plan's order."""
     lang = tr.language
     order = {code: n for n, code in enumerate(board.report.agency_order)}
-    agencies = sorted({c.agency for c in board.cells}, key=lambda a: (order.get(a, 1 << 20), a))
+    tasks_of: dict[str, int] = {}
+    for cell in board.cells:
+        tasks_of[cell.agency] = tasks_of.get(cell.agency, 0) + 1
+    agencies = sorted(tasks_of, key=lambda a: (-tasks_of[a], order.get(a, 1 << 20), a))
     cells = {(c.task, c.agency): c for c in board.cells}
     rows = []
     for task in sorted({c.task for c in board.cells}):
