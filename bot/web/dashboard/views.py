@@ -73,8 +73,8 @@ def matrix_view(board: Dashboard, plan: Plan, tr: Translator) -> dict[str, Any]:
     lang = tr.language
     order = {code: n for n, code in enumerate(board.report.agency_order)}
     tasks_of: dict[str, int] = {}
-    for cell in board.cells:
-        tasks_of[cell.agency] = tasks_of.get(cell.agency, 0) + 1
+    for counted in board.cells:
+        tasks_of[counted.agency] = tasks_of.get(counted.agency, 0) + 1
     agencies = sorted(tasks_of, key=lambda a: (-tasks_of[a], order.get(a, 1 << 20), a))
     cells = {(c.task, c.agency): c for c in board.cells}
     rows = []
