@@ -10,7 +10,6 @@ The figures are the status report's (``/report``), limited to what the person se
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass
 
 from scheduler.participants import Caller, LanguagePrefs, interface_language
@@ -25,6 +24,7 @@ from scheduler.storage.unit_of_work import UnitOfWork
 from scheduler.usecases.core import Answer, Core, unknown_task
 from scheduler.usecases.plan_reports import StatusReport, report_in
 from scheduler.vocabulary.control import Decision, Status
+from scheduler.vocabulary.history import Happened
 from scheduler.vocabulary.roles import Role
 
 TIMELINE_DAYS = 30
@@ -57,17 +57,6 @@ class Dashboard:
     late: tuple[Late, ...]
     coming: tuple[Coming, ...]
     discipline: tuple[Discipline, ...]
-
-
-class Happened(enum.StrEnum):
-    """What a line of a task's history records."""
-
-    REPORTED = "reported"
-    ACCEPTED = "accepted"
-    RETURNED = "returned"
-    EXTENSION_ASKED = "extension_asked"
-    EXTENSION_APPROVED = "extension_approved"
-    EXTENSION_REFUSED = "extension_refused"
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ sandbox's chat page as Telegram opens a Mini App, over the sandbox's own databas
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Response, expect
@@ -70,7 +71,6 @@ def test_the_matrix_shows_the_states_of_the_report(
     dashboard.on("pageerror", lambda error: errors.append(str(error)))
     cells = matrix_cells(dashboard)
     expected = _report_states(inproc)
-    tasks_agencies = {(point.split(":")[0], agency) for point, agency in expected}
     assert cells
     for cell in cells:
         state = expected[cell["point"], cell["agency"]]
@@ -82,7 +82,6 @@ def test_the_matrix_shows_the_states_of_the_report(
     assert {(c["task"], c["agency"]) for c in cells} == {
         (i.point.task, i.agency) for i in report.items
     }
-    assert tasks_agencies
     shown = {c["state"] for c in cells}
     assert {ItemState.AWAITING_ACCEPTANCE.value, ItemState.PROBLEM.value} <= shown
 
@@ -156,6 +155,14 @@ def _open_with(browser: BrowserContext, inproc: InProcess, data: str) -> tuple[P
     return page, statuses
 
 
+def _altered(data: str, user_id: int) -> str:
+    """Signed data whose user was changed afterwards, its hash left as it was."""
+    fields = dict(parse_qsl(data))
+    user = json.loads(fields["user"])
+    fields["user"] = json.dumps({**user, "id": user_id})
+    return urlencode(fields)
+
+
 def test_forged_and_expired_init_data_are_refused(
     inproc: InProcess, browser: BrowserContext
 ) -> None:
@@ -165,7 +172,7 @@ def test_forged_and_expired_init_data_are_refused(
     fields = user_fields(admin, "Әкімші", language_code="en", auth_date=now)
     cases = {
         "forged": sign(fields, "1234567:not-the-bots-token"),
-        "altered": sign(fields, sandbox.server.token).replace(str(admin), str(admin + 1)),
+        "altered": _altered(sign(fields, sandbox.server.token), admin + 1),
         "expired": sign(
             {**fields, "auth_date": str(int((now - dt.timedelta(days=2)).timestamp()))},
             sandbox.server.token,

@@ -43,7 +43,18 @@ PACKAGE = "bot.web.dashboard"
 DASHBOARD_PATH = "/app"
 SCHEME = "tma"
 # The fragments are someone's view of the plan: never kept by a cache on the way.
-PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+PRIVATE = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+# The page runs its own script and Telegram's only, and talks to its own server only. The
+# cells' colours are inline style attributes, hence 'unsafe-inline' for styles alone.
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self' https://telegram.org; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'none'"
+)
 
 
 class DashboardWeb:
@@ -106,6 +117,7 @@ class DashboardWeb:
     async def page(self, request: Request) -> Response:
         response = self.pages.render(request, "dashboard.html", {})
         response.headers.update(PRIVATE)
+        response.headers["Content-Security-Policy"] = PAGE_POLICY
         return response
 
     async def overview(self, request: Request) -> Response:

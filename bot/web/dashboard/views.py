@@ -17,8 +17,9 @@ from bot.wording import agency_code, agency_name, long_date, plain_state, stored
 from scheduler.plan.model import Plan
 from scheduler.reports.discipline import Discipline
 from scheduler.reports.items import Item
-from scheduler.usecases.dashboard import Dashboard, Event, Happened, TaskView
+from scheduler.usecases.dashboard import Dashboard, Event, TaskView
 from scheduler.vocabulary.control import ITEM_STATES, STATUSES, ItemState
+from scheduler.vocabulary.history import Happened
 
 # The chart's geometry, in the SVG's own units; it scales to the screen's width.
 BAR_HEIGHT = 22
