@@ -38,6 +38,8 @@ WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # Paths the webhook listener serves itself; the webhook cannot take one of them.
 RESERVED_PATHS = ("/healthz", "/metrics")
+# Where the webhook listener serves the dashboard (bot.web.dashboard.app.DASHBOARD_PATH).
+DASHBOARD_PREFIX = "/app"
 
 
 class SettingsError(Exception):
@@ -182,8 +184,11 @@ class Settings(BaseSettings):
                 "expected the public https:// address Telegram sends updates to, "
                 "e.g. https://bot.example.kz/eskertu/webhook (or empty for long polling)"
             )
-        if (parts.path.rstrip("/") or "/") in RESERVED_PATHS:
+        path = parts.path.rstrip("/") or "/"
+        if path in RESERVED_PATHS:
             raise ValueError("the webhook path cannot be /healthz or /metrics")
+        if path == DASHBOARD_PREFIX or path.startswith(DASHBOARD_PREFIX + "/"):
+            raise ValueError("the webhook path cannot be under /app/, where the dashboard is")
         return value
 
     @field_validator("webapp_url")

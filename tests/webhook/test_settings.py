@@ -167,3 +167,15 @@ def test_the_dashboard_needs_an_https_address_and_a_listen_address(
     listen = _load(tmp_path, monkeypatch, WEBAPP_LISTEN="0.0.0.0:9000")
     assert listen.webapp_address == ("0.0.0.0", 9000)
     assert "WEBAPP_LISTEN is invalid" in _error(tmp_path, monkeypatch, WEBAPP_LISTEN="nowhere")
+
+
+def test_the_webhook_cannot_take_the_dashboards_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for url in ("https://bot.example.kz/app", "https://bot.example.kz/app/hook"):
+        message = _error(tmp_path, monkeypatch, WEBHOOK_URL=url, WEBHOOK_SECRET=SECRET)
+        assert "cannot be under /app/" in message
+    fine = _load(
+        tmp_path, monkeypatch, WEBHOOK_URL="https://bot.example.kz/apply", WEBHOOK_SECRET=SECRET
+    )
+    assert fine.webhook_path == "/apply"

@@ -27,6 +27,7 @@ from starlette.routing import Mount, Route
 from bot.export.discipline_text import period_text
 from bot.i18n.catalog import Catalog
 from bot.services import Services
+from bot.settings import DASHBOARD_PREFIX
 from bot.web import init_data
 from bot.web.dashboard import views
 from bot.web.pages import Pages, static_files
@@ -40,7 +41,7 @@ log = logging.getLogger("eskertu.dashboard")
 
 PACKAGE = "bot.web.dashboard"
 # Where the webhook listener, the polling mode's own listener and the sandbox serve it.
-DASHBOARD_PATH = "/app"
+DASHBOARD_PATH = DASHBOARD_PREFIX
 SCHEME = "tma"
 # The fragments are someone's view of the plan: never kept by a cache on the way.
 PRIVATE = {
