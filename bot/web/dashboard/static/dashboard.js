@@ -16,10 +16,15 @@
   }
 
   const data = initData();
-  // The data is kept in memory only; the address keeps none of it once the page has it.
-  if (window.location.hash.includes("tgWebAppData")) {
-    history.replaceState(null, "", window.location.pathname + window.location.search);
+  // The data is kept in memory only: the address drops it once the page has loaded, when
+  // Telegram's own script (loaded alongside) has read it too.
+  function forgetData() {
+    if (window.location.hash.includes("tgWebAppData")) {
+      history.replaceState(null, "", window.location.pathname + window.location.search);
+    }
   }
+  if (document.readyState === "complete") forgetData();
+  else window.addEventListener("load", forgetData);
   const telegram = window.Telegram && window.Telegram.WebApp;
   if (telegram) {
     telegram.ready();
