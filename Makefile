@@ -44,9 +44,11 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
 	fi
 
-# The README's picture of the sandbox, taken by the browser the tests use.
+# The README's pictures of the sandbox and of the dashboard (at a phone's width), taken by
+# the browser the tests use.
 screenshot: $(STAMP) browser
 	$(PY) -m tests.browser.screenshot docs/sandbox.png
+	$(PY) -m tests.browser.dashboard_screenshot docs/dashboard.png
 
 # Re-pin every dependency after a change to pyproject.toml.
 lock:

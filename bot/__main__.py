@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry
-from telegram import BotCommand, Update
+from telegram import BotCommand, MenuButtonWebApp, Update, WebAppInfo
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
@@ -41,11 +41,14 @@ from bot.logging_setup import configure_logging
 from bot.services import SERVICES_KEY, Services, services_of
 from bot.settings import Settings, SettingsError, load_settings
 from bot.ticks import TickObserver
+from bot.web.dashboard.app import dashboard_of
+from bot.web.dashboard.server import SERVER_KEY as DASHBOARD_SERVER
+from bot.web.dashboard.server import DashboardServer
 from bot.webhook.metrics import METRICS_KEY, Metrics
 from bot.webhook.server import run_webhook_server
 from sandbox.botapi import BotApiServer
 from sandbox.personas import DEFAULT_CAST
-from sandbox.serve import bind, serve
+from sandbox.serve import address_of, bind, serve
 from sandbox.session import (
     BOT_NAME,
     BOT_USERNAME,
@@ -173,6 +176,9 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     working, off = await calendar_overrides(core.db)
     core.plans.replace(core.factory.build(plan, working, off), version)
     await _set_menus(app, svc)
+    web = app.bot_data.get(DASHBOARD_SERVER)
+    if isinstance(web, DashboardServer):
+        await web.start()
     svc.background.start(svc.delivery)
     if app.job_queue is not None:
         schedule_jobs(app.job_queue, svc)
@@ -184,9 +190,18 @@ async def _set_menus(app: Application, svc: Services) -> None:  # type: ignore[t
         tr = svc.catalog.for_language(language or svc.settings.default_language)
         commands = [BotCommand(name, tr.plain(f"menu.{name}")) for name in MENU_COMMANDS]
         await app.bot.set_my_commands(commands, language_code=language)
+    # The menu button beside the message field opens the dashboard in every private chat.
+    url = svc.settings.webapp_url
+    if url:
+        tr = svc.catalog.for_language(svc.settings.default_language)
+        button = MenuButtonWebApp(tr.plain("dashboard.menu_button"), WebAppInfo(url))
+        await app.bot.set_chat_menu_button(menu_button=button)
 
 
 async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
+    web = app.bot_data.get(DASHBOARD_SERVER)
+    if isinstance(web, DashboardServer):
+        await web.stop()
     await services_of(app).background.stop()
 
 
@@ -210,6 +225,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         )
         return run_webhook_server(app)
     log.info("starting with long polling against %s", _public_host(settings.telegram_api_url))
+    if settings.webapp_url:
+        # Nothing else listens in polling mode: the dashboard gets a listener of its own.
+        host, port = settings.webapp_address
+        app.bot_data[DASHBOARD_SERVER] = DashboardServer(dashboard_of(services_of(app)), host, port)
     app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     return 0
 
@@ -232,7 +251,11 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     with listener, tempfile.TemporaryDirectory(prefix="eskertu-demo-") as scratch:
         server.start()
         try:
-            config = sandbox_settings(settings, server, Path(scratch) / "eskertu.sqlite3", cast)
+            # The page serves the dashboard too, where its buttons open it.
+            webapp_url = f"{address_of(listener)}app/"
+            config = sandbox_settings(
+                settings, server, Path(scratch) / "eskertu.sqlite3", cast, webapp_url
+            )
             plan = plan_or_problems(config, "eskertu demo")
             if plan is None:
                 return 2
@@ -246,6 +269,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
                 listener,
                 catalog,
                 config.default_language,
+                dashboard=dashboard_of(services_of(app)),
             )
         finally:
             server.stop()

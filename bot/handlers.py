@@ -20,6 +20,7 @@ from bot.features.browse import callbacks as browse_callbacks
 from bot.features.browse import handlers as browse
 from bot.features.calendar_days import handlers as calendar_days
 from bot.features.callback_data import CallbackKind
+from bot.features.dashboard import handlers as dashboard
 from bot.features.events import handlers as events
 from bot.features.extensions import callbacks as extension_callbacks
 from bot.features.extensions import handlers as extensions
@@ -57,6 +58,7 @@ MENU_COMMANDS = (
     "done",
     "status",
     "extend",
+    "dashboard",
     "lang",
 )
 
@@ -94,6 +96,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("asks", interim.asks),
         CommandHandler("invite", members.invite),
         CommandHandler("report", reports.report),
+        CommandHandler("dashboard", dashboard.dashboard),
         CommandHandler("ics", reports.ics),
         CommandHandler("admin", members.admin_menu),
         CommandHandler("audit", audit.audit),

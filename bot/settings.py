@@ -38,6 +38,8 @@ WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # Paths the webhook listener serves itself; the webhook cannot take one of them.
 RESERVED_PATHS = ("/healthz", "/metrics")
+# Where the webhook listener serves the dashboard (bot.web.dashboard.app.DASHBOARD_PATH).
+DASHBOARD_PREFIX = "/app"
 
 
 class SettingsError(Exception):
@@ -71,6 +73,8 @@ class Settings(BaseSettings):
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0:8080"
+    webapp_url: str = ""
+    webapp_listen: str = "127.0.0.1:8081"
     outbox_lease_seconds: int = Field(default=300, ge=1, le=86_400)
     max_messages_per_second: int = Field(default=30, ge=1, le=30)
     acceptance: Literal["required", "off"] = "required"
@@ -180,9 +184,34 @@ class Settings(BaseSettings):
                 "expected the public https:// address Telegram sends updates to, "
                 "e.g. https://bot.example.kz/eskertu/webhook (or empty for long polling)"
             )
-        if (parts.path.rstrip("/") or "/") in RESERVED_PATHS:
+        path = parts.path.rstrip("/") or "/"
+        if path in RESERVED_PATHS:
             raise ValueError("the webhook path cannot be /healthz or /metrics")
+        if path == DASHBOARD_PREFIX or path.startswith(DASHBOARD_PREFIX + "/"):
+            raise ValueError("the webhook path cannot be under /app/, where the dashboard is")
         return value
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _check_webapp_url(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        # Telegram opens a Mini App only over https; plain http is for a page on this machine.
+        plain_local = parts.scheme == "http" and host in LOOPBACK_HOSTS
+        if (
+            not host
+            or parts.fragment
+            or parts.query
+            or not (parts.scheme == "https" or plain_local)
+        ):
+            raise ValueError(
+                "expected the public https:// address of the dashboard, "
+                "e.g. https://bot.example.kz/app/ (or empty for no dashboard)"
+            )
+        return value if value.endswith("/") else value + "/"
 
     @field_validator("webhook_secret")
     @classmethod
@@ -194,7 +223,7 @@ class Settings(BaseSettings):
             raise ValueError("expected 1 to 256 characters, each A-Z, a-z, 0-9, _ or -")
         return value
 
-    @field_validator("webhook_listen")
+    @field_validator("webhook_listen", "webapp_listen")
     @classmethod
     def _check_webhook_listen(cls, value: str) -> str:
         _split_listen(value)
@@ -224,6 +253,11 @@ class Settings(BaseSettings):
     def listen_address(self) -> tuple[str, int]:
         """WEBHOOK_LISTEN as (host, port); an IPv6 host comes without its brackets."""
         return _split_listen(self.webhook_listen)
+
+    @property
+    def webapp_address(self) -> tuple[str, int]:
+        """WEBAPP_LISTEN as (host, port): the dashboard's own listener in polling mode."""
+        return _split_listen(self.webapp_listen)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -98,15 +98,14 @@ DEFAULT_CAST = Cast(
             membership="officer",
             follows_agency=True,
         ),
-        # A controller follows the department that controls the tasks, and so receives its
-        # escalations. Until memberships know a controller's role, the department's
-        # controller joins it the one way there is, as its officer.
+        # A controller of the department that controls the tasks: follows it, and so receives
+        # its escalations, decides on its tasks' reports and sees them on the dashboard.
         Persona(
             "controller",
             710_004,
             Role.CONTROLLER,
             agency=CONTROLLING_DEPARTMENT,
-            membership="officer",
+            membership="controller",
             follows_agency=True,
         ),
         Persona("newcomer", 710_005, Role.NEWCOMER),

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TextIO
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from bot.i18n.catalog import Catalog
 from sandbox.session import Sandbox
@@ -47,6 +48,11 @@ class _SandboxServer(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
+def address_of(listener: socket.socket) -> str:
+    """The page's address on ``listener``, ending in a slash."""
+    return f"http://{HOST}:{listener.getsockname()[1]}/"
+
+
 def bind(port: int) -> socket.socket:
     """A listening socket on 127.0.0.1; raises OSError when the port is taken."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -66,9 +72,10 @@ def serve(
     catalog: Catalog,
     default_language: str,
     out: TextIO = sys.stdout,
+    dashboard: ASGIApp | None = None,
 ) -> int:
     """Serve the web chat on ``listener`` until SIGINT or SIGTERM; the process's exit code."""
-    address = f"http://{HOST}:{listener.getsockname()[1]}/"
+    address = address_of(listener)
 
     @contextlib.asynccontextmanager
     async def announced() -> AsyncIterator[Sandbox]:
@@ -77,7 +84,7 @@ def serve(
             yield sandbox
 
     config = uvicorn.Config(
-        create_sandbox_app(announced, catalog, default_language),
+        create_sandbox_app(announced, catalog, default_language, dashboard),
         lifespan="on",
         log_config=None,
         access_log=False,

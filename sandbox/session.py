@@ -66,12 +66,13 @@ def sandbox_token() -> str:
 
 
 def sandbox_settings(
-    settings: Settings, server: BotApiServer, database: Path, cast: Cast
+    settings: Settings, server: BotApiServer, database: Path, cast: Cast, webapp_url: str = ""
 ) -> Settings:
     """The operator's settings, pointed at the local server and a fresh SQLite file.
 
     Everything about reminders (offsets, times, the calendar rule, the digest) is kept, so a
-    trainer can show the bot as it will be configured; polling replaces any webhook.
+    trainer can show the bot as it will be configured; polling replaces any webhook, and the
+    dashboard is the one the sandbox's page serves at ``webapp_url``.
     """
     return settings.model_copy(
         update={
@@ -81,6 +82,7 @@ def sandbox_settings(
             "admin_ids": cast.administrators,
             "webhook_url": "",
             "webhook_secret": None,
+            "webapp_url": webapp_url,
         }
     )
 

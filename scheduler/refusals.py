@@ -55,6 +55,8 @@ class Why(enum.StrEnum):
     DRAFT_DECIDED = "draft_decided"
     STALE_DRAFT = "stale_draft"
     ALREADY_RECORDED = "already_recorded"
+    NO_DASHBOARD = "no_dashboard"
+    TASK_NOT_SHOWN = "task_not_shown"  # params: task
 
 
 def _frozen(values: Mapping[str, object] | None = None) -> Mapping[str, object]:

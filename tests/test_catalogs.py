@@ -35,7 +35,7 @@ def test_every_key_used_in_the_code_exists(catalog: Catalog) -> None:
     pattern = re.compile(r"""\btr(?:\.plain)?\(\s*f?["']([a-z_.]+)["']""")
     used: set[str] = set()
     sources = [*(ROOT / "bot").rglob("*.py"), *(ROOT / "sandbox").rglob("*.py")]
-    sources += (ROOT / "sandbox").rglob("*.html")
+    sources += [*(ROOT / "sandbox").rglob("*.html"), *(ROOT / "bot").rglob("*.html")]
     for path in sources:
         used.update(pattern.findall(path.read_text(encoding="utf-8")))
     assert used, "no catalog lookups found in bot/ and sandbox/"
@@ -43,7 +43,7 @@ def test_every_key_used_in_the_code_exists(catalog: Catalog) -> None:
     prefixes = {key for key in used if key.endswith(".")}
     assert sorted(used - prefixes - catalog.keys("kk")) == []
     assert [p for p in prefixes if not any(k.startswith(p) for k in catalog.keys("kk"))] == []
-    assert {"sandbox.title", "sandbox.jump.", "sandbox.persona."} <= used
+    assert {"sandbox.title", "sandbox.jump.", "sandbox.persona.", "dashboard.tab."} <= used
 
 
 def test_values_are_escaped_but_raw_markup_is_kept(catalog: Catalog) -> None:

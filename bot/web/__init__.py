@@ -1,1 +1,2 @@
-"""What the bot's web apps share: server-rendered pages in the reader's language, static files."""
+"""The bot's web apps and what they share: server-rendered pages in the reader's language,
+static files, the check of Telegram's Mini App initData, and the dashboard."""

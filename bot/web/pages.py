@@ -53,19 +53,29 @@ class Pages:
     def translator(self, request: Request) -> Translator:
         return self._catalog.for_language(language_of(request, self._default))
 
-    def render(self, request: Request, name: str, context: Mapping[str, Any]) -> Response:
+    def render(
+        self,
+        request: Request,
+        name: str,
+        context: Mapping[str, Any],
+        *,
+        language: str | None = None,
+        status_code: int = 200,
+    ) -> Response:
         """The page ``name`` with ``context``, plus ``tr`` (catalog text) and the languages.
 
         Catalog text is already HTML with its values escaped, so ``tr`` marks it safe.
+        ``language`` overrides the reader's choice in the address, for pages that know
+        their reader.
         """
-        tr = self.translator(request)
+        tr = self._catalog.for_language(language) if language else self.translator(request)
 
         def text(key: str, /, **values: object) -> Markup:
             return Markup(tr(key, **values))
 
         languages = {code: self._catalog.plain(code, "language.self") for code in LANGUAGES}
         page = {**context, "tr": text, "language": tr.language, "languages": languages}
-        response = self._templates.TemplateResponse(request, name, page)
+        response = self._templates.TemplateResponse(request, name, page, status_code=status_code)
         if request.query_params.get(LANGUAGE_PARAM) == tr.language:
             response.set_cookie(
                 LANGUAGE_COOKIE, tr.language, max_age=COOKIE_SECONDS, samesite="strict"

@@ -1,4 +1,5 @@
-"""The ASGI app of webhook mode: the webhook route, /healthz and /metrics, and the bot's life.
+"""The ASGI app of webhook mode: the webhook route, /healthz, /metrics, the dashboard under
+/app/ (when WEBAPP_URL is set), and the bot's life.
 
 Its lifespan is the bot's, in the order PTB's own run_webhook keeps: the application is
 entered (``async with``, PTB's initialise and shut down), its post_init hook runs
@@ -21,11 +22,12 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 from telegram import Update
 from telegram.ext import Application
 
 from bot.services import services_of
+from bot.web.dashboard.app import DASHBOARD_PATH, dashboard_of
 from bot.webhook.health import DATABASE_TIMEOUT, HealthProbe
 from bot.webhook.intake import UpdateIntake
 from bot.webhook.metrics import Metrics, metrics_of
@@ -67,11 +69,13 @@ def create_webhook_app(application: PtbApp) -> Starlette:
         async with _running(application):
             yield
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route(settings.webhook_path, intake.handle, methods=["POST"]),
         Route("/healthz", health.handle, methods=["GET"]),
         Route("/metrics", metrics_page, methods=["GET"]),
     ]
+    if settings.webapp_url:
+        routes.append(Mount(DASHBOARD_PATH, app=dashboard_of(svc)))
     return Starlette(routes=routes, lifespan=lifespan)
 
 

@@ -343,6 +343,13 @@ class Controls:
             key = commands_key(self.state, {"scope": scope, "language_code": language_code})
             return copy.deepcopy(self.state.commands.get(key, []))
 
+    def menu_button(self, chat_id: int | None = None) -> dict[str, Any]:
+        """The menu button a private chat shows: its own, else the default the bot set."""
+        with self.state.lock:
+            buttons = self.state.menu_buttons
+            found = buttons.get(chat_id) if chat_id is not None else None
+            return copy.deepcopy(found or buttons.get(None) or {"type": "commands"})
+
     def webhook_info(self) -> dict[str, Any]:
         """The webhook the bot set: url, secret_token, max_connections, allowed_updates."""
         with self.state.lock:

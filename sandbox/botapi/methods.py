@@ -27,6 +27,8 @@ _HANDLERS: dict[str, Handler] = {
     "setWebhook": methods_bot.set_webhook,
     "deleteWebhook": methods_bot.delete_webhook,
     "getWebhookInfo": methods_bot.get_webhook_info,
+    "setChatMenuButton": methods_bot.set_chat_menu_button,
+    "getChatMenuButton": methods_bot.get_chat_menu_button,
     "getFile": methods_bot.get_file,
     "sendMessage": methods_messages.send_message,
     "sendDocument": methods_messages.send_document,

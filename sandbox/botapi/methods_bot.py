@@ -9,6 +9,7 @@ import copy
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from sandbox.botapi.errors import ApiError, bad_request
 from sandbox.botapi.state import BotState
@@ -22,6 +23,7 @@ _SCOPES_WITHOUT_CHAT = frozenset(
     {"default", "all_private_chats", "all_group_chats", "all_chat_administrators"}
 )
 _SCOPES_WITH_CHAT = frozenset({"chat", "chat_administrators", "chat_member"})
+_MENU_BUTTON_TYPES = frozenset({"commands", "web_app", "default"})
 WEBHOOK_CONFLICT = (
     "Conflict: can't use getUpdates method while webhook is active; "
     "use deleteWebhook to delete the webhook first"
@@ -119,6 +121,58 @@ def get_my_commands(state: BotState, params: dict[str, Any], seq: int) -> Any:
 def delete_my_commands(state: BotState, params: dict[str, Any], seq: int) -> Any:
     state.commands.pop(commands_key(state, params), None)
     return True
+
+
+def web_app_url_ok(url: object) -> bool:
+    """Telegram opens Mini Apps over https only; like its test environment, this server
+    also takes plain http to this machine, where the sandbox serves the dashboard."""
+    if not isinstance(url, str):
+        return False
+    parts = urlsplit(url)
+    local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
+    return bool(parts.hostname) and (parts.scheme == "https" or local)
+
+
+def _menu_button(raw: Any) -> dict[str, Any]:
+    if raw is None:
+        return {"type": "default"}
+    if not isinstance(raw, dict) or raw.get("type") not in _MENU_BUTTON_TYPES:
+        raise bad_request("can't parse menu button JSON object")
+    if raw["type"] != "web_app":
+        return {"type": raw["type"]}
+    text, web_app = raw.get("text"), raw.get("web_app")
+    if not isinstance(text, str) or not text or not isinstance(web_app, dict):
+        raise bad_request("can't parse menu button JSON object")
+    if not web_app_url_ok(web_app.get("url")):
+        raise bad_request("BUTTON_URL_INVALID")
+    return {"type": "web_app", "text": text, "web_app": {"url": web_app["url"]}}
+
+
+def _menu_chat(state: BotState, params: dict[str, Any]) -> int | None:
+    ref = params.get("chat_id")
+    if ref in (None, ""):
+        return None
+    chat = state._chat_for_call(ref)
+    if chat.type != "private":
+        raise bad_request("chat_id must be a private chat")
+    return chat.id
+
+
+def set_chat_menu_button(state: BotState, params: dict[str, Any], seq: int) -> Any:
+    chat_id = _menu_chat(state, params)
+    button = _menu_button(params.get("menu_button"))
+    if button["type"] == "default":
+        state.menu_buttons.pop(chat_id, None)
+    else:
+        state.menu_buttons[chat_id] = button
+    return True
+
+
+def get_chat_menu_button(state: BotState, params: dict[str, Any], seq: int) -> Any:
+    chat_id = _menu_chat(state, params)
+    found = state.menu_buttons.get(chat_id) if chat_id is not None else None
+    found = found or state.menu_buttons.get(None) or {"type": "commands"}
+    return copy.deepcopy(found)
 
 
 def set_webhook(state: BotState, params: dict[str, Any], seq: int) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 from sandbox.botapi.errors import bad_request
 from sandbox.botapi.formatting import render_text
 from sandbox.botapi.media import image_size, thumbnail_size
+from sandbox.botapi.methods_bot import web_app_url_ok
 from sandbox.botapi.model import ChatInfo, StoredFile, StoredMessage
 from sandbox.botapi.params import UploadedFile
 from sandbox.botapi.state import BotState
@@ -60,7 +61,7 @@ def _chat(state: BotState, params: dict[str, Any]) -> ChatInfo:
     return state._chat_for_call(params["chat_id"])
 
 
-def _check_button(button: Any) -> None:
+def _check_button(button: Any, chat: ChatInfo) -> None:
     if not isinstance(button, dict) or not isinstance(button.get("text"), str):
         raise bad_request(
             'can\'t parse inline keyboard button: Field "text" must be of type String'
@@ -74,13 +75,20 @@ def _check_button(button: Any) -> None:
         data = button["callback_data"]
         if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_DATA:
             raise bad_request("BUTTON_DATA_INVALID")
+    if "web_app" in button:
+        # Telegram opens a Mini App from an inline button only in a private chat.
+        web_app = button["web_app"]
+        if chat.type != "private":
+            raise bad_request("BUTTON_TYPE_INVALID")
+        if not isinstance(web_app, dict) or not web_app_url_ok(web_app.get("url")):
+            raise bad_request("BUTTON_URL_INVALID")
     if "url" in button:
         url = button["url"]
         if not isinstance(url, str) or not url.startswith(("http://", "https://", "tg://")):
             raise bad_request("BUTTON_URL_INVALID")
 
 
-def _message_markup(markup: Any) -> dict[str, Any] | None:
+def _message_markup(markup: Any, chat: ChatInfo) -> dict[str, Any] | None:
     """Validate ``reply_markup``; return what a Message carries (only inline keyboards)."""
     if markup is None:
         return None
@@ -95,7 +103,7 @@ def _message_markup(markup: Any) -> dict[str, Any] | None:
         )
     for row in rows:
         for button in row:
-            _check_button(button)
+            _check_button(button, chat)
     if not any(rows):
         return None
     return {"inline_keyboard": copy.deepcopy(rows)}
@@ -152,7 +160,7 @@ def _caption(params: dict[str, Any]) -> dict[str, Any]:
 def _finish(
     state: BotState, chat: ChatInfo, params: dict[str, Any], content: dict[str, Any], seq: int
 ) -> dict[str, Any]:
-    markup = _message_markup(params.get("reply_markup"))
+    markup = _message_markup(params.get("reply_markup"), chat)
     reply = _reply_to(state, chat, params)
     if reply is not None:
         content["reply_to_message"] = reply
@@ -266,7 +274,7 @@ def edit_message_text(state: BotState, params: dict[str, Any], seq: int) -> Any:
         raise bad_request("there is no text in the message to edit")
     text, entities = _text(params)
     # Without reply_markup Telegram removes the inline keyboard the message had.
-    markup = _message_markup(params.get("reply_markup"))
+    markup = _message_markup(params.get("reply_markup"), _chat(state, params))
     changes = {"text": text, "entities": entities or None, "reply_markup": markup}
     return _apply_edit(state, stored, changes)
 
@@ -276,7 +284,7 @@ def edit_message_caption(state: BotState, params: dict[str, Any], seq: int) -> A
     if "text" in stored.data:
         raise bad_request("there is no caption in the message to edit")
     caption = _caption(params)
-    markup = _message_markup(params.get("reply_markup"))
+    markup = _message_markup(params.get("reply_markup"), _chat(state, params))
     changes = {
         "caption": caption.get("caption"),
         "caption_entities": caption.get("caption_entities"),
@@ -287,7 +295,7 @@ def edit_message_caption(state: BotState, params: dict[str, Any], seq: int) -> A
 
 def edit_message_reply_markup(state: BotState, params: dict[str, Any], seq: int) -> Any:
     stored = _editable(state, params)
-    markup = _message_markup(params.get("reply_markup"))
+    markup = _message_markup(params.get("reply_markup"), _chat(state, params))
     return _apply_edit(state, stored, {"reply_markup": markup})
 
 

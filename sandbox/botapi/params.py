@@ -70,6 +70,7 @@ JSON_PARAMS = frozenset(
         "reply_parameters",
         "link_preview_options",
         "media",
+        "menu_button",
     }
 )
 # Parameters that name a chat: an integer id or an "@username".

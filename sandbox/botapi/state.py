@@ -64,6 +64,8 @@ class BotState:
     file_reads: list[FileRead] = field(default_factory=list)
     callback_queries: dict[str, CallbackQueryRecord] = field(default_factory=dict)
     commands: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    # The menu button of each private chat the bot set one for; None holds the default.
+    menu_buttons: dict[int | None, dict[str, Any]] = field(default_factory=dict)
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
     calls: list[Call] = field(default_factory=list)
     next_call_seq: int = 1

@@ -9,7 +9,9 @@
 - ``POST /api/chats/{chat}/buttons``: the persona presses an inline button (JSON ``persona``,
   ``message_id``, ``data``); the answer is the bot's callback answer, if it gives one;
 - ``GET /api/clock`` and ``POST /api/clock`` (JSON ``jump``): the sandbox's clock and its jumps;
-- ``GET /files/{file_id}``: a document or photo held by the local Bot API.
+- ``GET /files/{file_id}``: a document or photo held by the local Bot API;
+- ``/app/``: the bot's dashboard, the Mini App its buttons and menu button open, with
+  initData the sandbox signs for the persona (:mod:`sandbox.web.webapp`).
 
 A persona sees only its own private chat and the group; anything else is refused with a
 message naming the problem. The sandbox, built by the composition root and started by the
@@ -31,15 +33,18 @@ from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import ASGIApp
 
 from bot.i18n.catalog import Catalog, Translator
+from bot.web.dashboard.app import DASHBOARD_PATH
 from bot.web.pages import Pages, static_files
 from bot.wording import agency_name
 from sandbox.personas import Persona
 from sandbox.session import Sandbox
 from sandbox.timeline import Jump
 from sandbox.web.view import message_view
+from sandbox.web.webapp import menu_of, open_link
 
 PACKAGE = "sandbox.web"
 # A long poll of the chat returns at the latest after this, and the page asks again.
@@ -159,12 +164,21 @@ class SandboxWeb:
             await asyncio.sleep(WAIT_POLL)
         revision = server.revision
         tz = sandbox.svc.runtime.tz
+        now = sandbox.clock.now()
+
+        def open_web_app(url: str) -> str:
+            return open_link(url, server, persona.user_id, now, tr.language)
+
         shown = [
-            message_view(m, viewer=persona.user_id, tz=tz, language=tr.language)
+            message_view(
+                m, viewer=persona.user_id, tz=tz, language=tr.language, open_web_app=open_web_app
+            )
             for m in server.messages(chat_id)
             if "text" in m or "caption" in m or "document" in m or "photo" in m
         ]
-        return JSONResponse({"revision": revision, "messages": shown})
+        # The menu button is the private chat's; initData is signed afresh with each answer.
+        menu = menu_of(server, persona.user_id, now, tr.language) if chat_id > 0 else None
+        return JSONResponse({"revision": revision, "messages": shown, "menu": menu})
 
     async def send(self, request: Request) -> Response:
         sandbox = self._sandbox(request)
@@ -296,9 +310,15 @@ def _reply_target(sandbox: Sandbox, chat_id: int, raw: object, tr: Translator) -
 
 
 def create_sandbox_app(
-    start: SandboxLifespan, catalog: Catalog, default_language: str
+    start: SandboxLifespan,
+    catalog: Catalog,
+    default_language: str,
+    dashboard: ASGIApp | None = None,
 ) -> Starlette:
-    """The web chat; its lifespan runs ``start()`` (the bot and the personas) around serving."""
+    """The web chat; its lifespan runs ``start()`` (the bot and the personas) around serving.
+
+    ``dashboard``, the bot's Mini App, is served under ``/app/``, where its buttons open it.
+    """
     web = SandboxWeb(catalog, default_language)
 
     @contextlib.asynccontextmanager
@@ -306,7 +326,7 @@ def create_sandbox_app(
         async with start() as sandbox:
             yield {"sandbox": sandbox}
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/", web.page, methods=["GET"]),
         Route("/api/chats/{chat}", web.messages, methods=["GET"]),
         Route("/api/chats/{chat}/messages", web.send, methods=["POST"]),
@@ -315,4 +335,6 @@ def create_sandbox_app(
         Route("/files/{file_id}", web.file, methods=["GET"]),
         Mount("/static", static_files(PACKAGE), name="static"),
     ]
+    if dashboard is not None:
+        routes.append(Mount(DASHBOARD_PATH, app=dashboard))
     return Starlette(routes=routes, lifespan=lifespan)

@@ -8,7 +8,7 @@ markup. Times are shown on the sandbox's clock in the plan's time zone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -38,7 +38,9 @@ def _snippet(message: Mapping[str, Any]) -> str:
     return text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…"
 
 
-def _buttons(message: Mapping[str, Any]) -> list[list[dict[str, str]]]:
+def _buttons(
+    message: Mapping[str, Any], open_web_app: Callable[[str], str] | None
+) -> list[list[dict[str, str]]]:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
     shaped = []
     for row in rows:
@@ -48,6 +50,9 @@ def _buttons(message: Mapping[str, Any]) -> list[list[dict[str, str]]]:
             for action in ("callback_data", "url"):
                 if action in button:
                     item[action] = str(button[action])
+            web_app = button.get("web_app")
+            if isinstance(web_app, Mapping) and open_web_app is not None:
+                item["web_app"] = open_web_app(str(web_app.get("url", "")))
             buttons.append(item)
         shaped.append(buttons)
     return shaped
@@ -77,9 +82,15 @@ def _attachment(message: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 def message_view(
-    message: Mapping[str, Any], *, viewer: int, tz: ZoneInfo, language: str
+    message: Mapping[str, Any],
+    *,
+    viewer: int,
+    tz: ZoneInfo,
+    language: str,
+    open_web_app: Callable[[str], str] | None = None,
 ) -> dict[str, Any]:
-    """The page's view of one message, as JSON-ready values."""
+    """The page's view of one message, as JSON-ready values; ``open_web_app`` makes the link
+    a Mini App's button opens for the viewer."""
     sent = dt.datetime.fromtimestamp(int(message.get("date", 0)), dt.UTC).astimezone(tz)
     sender = _sender(message)
     reply = message.get("reply_to_message")
@@ -100,6 +111,6 @@ def message_view(
             if reply
             else None
         ),
-        "buttons": _buttons(message),
+        "buttons": _buttons(message, open_web_app),
         "attachment": _attachment(message),
     }

@@ -109,6 +109,16 @@ class ExtensionsRepository:
         )
         return None if row is None else _extension(row)
 
+    async def of_task(self, task_number: int, *, limit: int = 50) -> list[Extension]:
+        """The latest requests for a new date of one task's items, newest first."""
+        rows = await self._session.scalars(
+            select(ExtensionRequestRow)
+            .where(ExtensionRequestRow.task_number == task_number)
+            .order_by(ExtensionRequestRow.at.desc(), ExtensionRequestRow.id.desc())
+            .limit(limit)
+        )
+        return [_extension(r) for r in rows]
+
     async def counts(
         self, start: dt.datetime, end: dt.datetime
     ) -> dict[tuple[str, int], tuple[int, int]]:

@@ -88,6 +88,18 @@ class StatusReport:
             extensions={k: n for k, n in self.extensions.items() if k[1] in tasks},
         )
 
+    def limited(self, keep: Callable[[int, str], bool]) -> StatusReport:
+        """The same report over the items whose task and agency ``keep`` accepts."""
+        items = tuple(i for i in self.items if keep(i.point.task, i.agency))
+        return replace(
+            self,
+            items=items,
+            agencies=tuple(summarize(items, self.agency_order)),
+            totals=overall(items),
+            returns={k: n for k, n in self.returns.items() if keep(k[1], k[0])},
+            extensions={k: n for k, n in self.extensions.items() if keep(k[1], k[0])},
+        )
+
     def discipline(self) -> list[Discipline]:
         """Each agency's executive discipline over the period."""
         returns: dict[str, int] = {}
@@ -172,6 +184,13 @@ async def _report(
         extensions=await uow.extensions.counts(start, end),
         extended={(p, a): due for p, dues in granted.items() for a, due in dues.items()},
     )
+
+
+async def report_in(
+    uow: UnitOfWork, runtime: PlanRuntime, now: dt.datetime, period: Period | None = None
+) -> StatusReport:
+    """The whole plan's report, read within the caller's unit of work; no rights checked."""
+    return await _report(uow, runtime, now, period)
 
 
 async def status_report(

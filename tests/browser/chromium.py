@@ -39,8 +39,9 @@ START_TIMEOUT = 90.0
 
 
 @contextlib.contextmanager
-def chromium(width: int = 1280, height: int = 860) -> Iterator[BrowserContext]:
-    """A headless Chromium with a fresh profile, closed afterwards."""
+def chromium(width: int = 1280, height: int = 860, scale: float = 1) -> Iterator[BrowserContext]:
+    """A headless Chromium with a fresh profile, closed afterwards; ``scale`` is the
+    device's pixel ratio."""
     with (
         tempfile.TemporaryDirectory(prefix="eskertu-chromium-") as profile,
         sync_playwright() as pw,
@@ -51,6 +52,7 @@ def chromium(width: int = 1280, height: int = 860) -> Iterator[BrowserContext]:
             headless=True,
             args=list(FLAGS),
             viewport={"width": width, "height": height},
+            device_scale_factor=scale,
             locale="en-GB",
         )
         try:

@@ -51,7 +51,7 @@ async def test_the_personas_come_from_the_bots_own_conversations(tmp_path: Path)
         assert joined == {
             COORDINATOR: [("МСМ", "coordinator")],
             OFFICER: [("МСМ", "officer")],
-            CONTROLLER: [("ІСБ", "officer")],
+            CONTROLLER: [("ІСБ", "controller")],
             NEWCOMER: [],
         }
         assert follows == {

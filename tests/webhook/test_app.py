@@ -13,6 +13,7 @@ import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import select
 
+from bot.web.init_data import sign, user_fields
 from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock
 from scheduler.storage.outbox_repo import NewMessage
@@ -264,3 +265,25 @@ async def test_ids_telegram_never_gives_get_400_and_a_log_line(
         async with bot.svc.db.unit_of_work() as uow:
             ids = (await uow.session.scalars(select(ProcessedUpdateRow.update_id))).all()
         assert ids == [update["update_id"]]
+
+
+async def test_the_webhook_listener_serves_the_dashboard_under_app(
+    botapi: BotApiServer, database_url: str
+) -> None:
+    clock = FakeClock(START)
+    async with running_instances(
+        botapi,
+        database_url,
+        1,
+        clock=clock,
+        webapp_url="https://bot.example.kz/app/",
+        admin_ids=(USER,),
+    ) as (bot,):
+        fields = user_fields(USER, "Әсел", language_code="en", auth_date=clock.now())
+        async with httpx.AsyncClient(base_url=bot.base, timeout=10) as client:
+            assert (await client.get("/app/")).status_code == 200
+            assert (await client.get("/app/view")).status_code == 401
+            headers = {"Authorization": f"tma {sign(fields, botapi.token)}"}
+            seen = await client.get("/app/view", headers=headers)
+            assert seen.status_code == 200 and "data-point" in seen.text
+        assert botapi.menu_button()["web_app"] == {"url": "https://bot.example.kz/app/"}

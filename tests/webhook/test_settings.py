@@ -150,3 +150,32 @@ def test_limits_out_of_range_are_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str
 ) -> None:
     assert _error(tmp_path, monkeypatch, **{name: value}).startswith(f"{name} is invalid")
+
+
+def test_the_dashboard_needs_an_https_address_and_a_listen_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _load(tmp_path, monkeypatch).webapp_url == ""
+    found = _load(tmp_path, monkeypatch, WEBAPP_URL="https://bot.example.kz/app")
+    assert found.webapp_url == "https://bot.example.kz/app/"
+    assert found.webapp_address == ("127.0.0.1", 8081)
+    local = _load(tmp_path, monkeypatch, WEBAPP_URL="http://127.0.0.1:8090/app/")
+    assert local.webapp_url == "http://127.0.0.1:8090/app/"
+    for bad in ("http://bot.example.kz/app/", "https://", "bot.example.kz", "https://x.kz/#a"):
+        assert "WEBAPP_URL is invalid" in _error(tmp_path, monkeypatch, WEBAPP_URL=bad)
+    monkeypatch.delenv("WEBAPP_URL")
+    listen = _load(tmp_path, monkeypatch, WEBAPP_LISTEN="0.0.0.0:9000")
+    assert listen.webapp_address == ("0.0.0.0", 9000)
+    assert "WEBAPP_LISTEN is invalid" in _error(tmp_path, monkeypatch, WEBAPP_LISTEN="nowhere")
+
+
+def test_the_webhook_cannot_take_the_dashboards_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for url in ("https://bot.example.kz/app", "https://bot.example.kz/app/hook"):
+        message = _error(tmp_path, monkeypatch, WEBHOOK_URL=url, WEBHOOK_SECRET=SECRET)
+        assert "cannot be under /app/" in message
+    fine = _load(
+        tmp_path, monkeypatch, WEBHOOK_URL="https://bot.example.kz/apply", WEBHOOK_SECRET=SECRET
+    )
+    assert fine.webhook_path == "/apply"

@@ -154,6 +154,11 @@
           node.dataset.message = String(message.id);
           node.dataset.data = button.callback_data;
           line.append(node);
+        } else if (button.web_app !== undefined) {
+          // A Mini App's button opens it with the persona's initData, as Telegram would.
+          const node = link(button.web_app, button.text);
+          node.classList.add("web-app");
+          line.append(node);
         } else if (button.url !== undefined) {
           line.append(link(button.url, button.text));
         }
@@ -237,6 +242,16 @@
     list.dataset.fresh = "no";
   }
 
+  // The menu button beside the message field, when the bot set one that opens a Mini App.
+  function drawMenu(menu) {
+    const node = $("web-app");
+    if (!node) return;
+    node.hidden = !menu;
+    if (!menu) return;
+    node.textContent = menu.text;
+    node.href = menu.url;
+  }
+
   // -- following the chat ----------------------------------------------------------------
 
   async function follow() {
@@ -251,6 +266,7 @@
         if (mine.signal.aborted) return;
         state.revision = body.revision;
         draw(body.messages);
+        drawMenu(body.menu);
       } catch (error) {
         if (mine.signal.aborted) return;
         await new Promise((done) => setTimeout(done, 1000));

@@ -1,0 +1,1 @@
+"""/dashboard: the button that opens the controllers' dashboard, a Telegram Mini App."""
