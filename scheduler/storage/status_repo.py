@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,6 +52,12 @@ class StatusEntry(NewStatus):
     id: int
     created_at: dt.datetime
     review: Review | None = None
+
+    @classmethod
+    def stored(cls, status: NewStatus, status_id: int, at: dt.datetime) -> StatusEntry:
+        """``status`` as it reads once stored as ``status_id`` at ``at``, before any decision."""
+        columns: dict[str, Any] = _columns(status)
+        return cls(**columns, id=status_id, created_at=at)
 
 
 def _entry(row: StatusUpdateRow) -> StatusEntry:
