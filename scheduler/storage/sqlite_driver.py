@@ -5,9 +5,10 @@ makes is a trip there and back: a hand-off to the thread and a wake-up of the ev
 SQLAlchemy's adapter makes four per statement (open a cursor, execute, fetch the rows,
 close the cursor), and on a busy machine each trip costs far more than SQLite's own work
 on a small statement. The cursor here does the four in the one trip that executes, and
-keeps the rows, the description, the row count and the last row id it brought back; the
-rest (transactions, errors, the pool, the dialect) is SQLAlchemy's aiosqlite dialect
-unchanged, so that SQL and its results are exactly what they were.
+keeps the rows, the description, the row count and the last row id it brought back; a
+commit or rollback with no transaction open (which sqlite3 would skip anyway) makes no
+trip. The rest (transactions, errors, the pool, the dialect) is SQLAlchemy's aiosqlite
+dialect unchanged, so that SQL and its results are exactly what they were.
 
 The adapter classes extended here belong to SQLAlchemy's aiosqlite dialect, and the trip
 is aiosqlite's own queue; both versions are pinned in ``constraints.txt``, and the tests
@@ -100,8 +101,23 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
+    """Hands out the one-trip cursor, and makes no trip to end a transaction that is not open.
+
+    sqlite3's own commit and rollback do nothing when no transaction is open (reads alone
+    open none), so asking the thread is a trip for nothing; the pool's rollback of each
+    connection given back after a commit was one such trip per unit of work.
+    """
+
     __slots__ = ()
     _cursor_cls = OneTripCursor
+
+    def commit(self) -> None:
+        if self._connection.in_transaction:
+            super().commit()
+
+    def rollback(self) -> None:
+        if self._connection.in_transaction:
+            super().rollback()
 
 
 class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 import pytest
 from sqlalchemy import exc, text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from scheduler.storage.engine import create_engine
 
@@ -56,24 +57,48 @@ async def test_a_rollback_undoes_and_an_error_is_sqlalchemys(engine: AsyncEngine
     assert names == ["kept"]
 
 
-async def test_a_statement_is_one_trip_to_the_thread(
+class Trips:
+    """The calls the engine's connections hand to aiosqlite's thread, by function name."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.names: list[str] = []
+        original = aiosqlite.Connection._execute
+
+        async def counted(conn: aiosqlite.Connection, fn: Any, *args: object) -> object:
+            self.names.append(getattr(fn, "__name__", "?"))
+            return await original(conn, fn, *args)
+
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+
+
+async def test_a_statement_is_one_trip_and_an_unopened_transaction_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'trips.sqlite3'}")
-    trips = 0
-    original = aiosqlite.Connection._execute
-
-    async def counted(self: aiosqlite.Connection, fn: object, *args: object) -> object:
-        nonlocal trips
-        trips += 1
-        return await original(self, fn, *args)
-
+    sessions = async_sessionmaker(engine)
     try:
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-            monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+        trips = Trips(monkeypatch)
+        # Reads open no transaction: their commit and the pool's rollback cost nothing.
+        async with sessions() as session:
             for _ in range(5):
-                await conn.execute(text("SELECT 1"))
-            assert trips == 5
+                await session.execute(text("SELECT 1"))
+            await session.commit()
+        assert len(trips.names) == 5
+        # A write: one trip for it, one for the commit, none for the pool's rollback.
+        trips.names.clear()
+        async with sessions() as session:
+            await session.execute(text("INSERT INTO t DEFAULT VALUES"))
+            await session.commit()
+        assert trips.names == ["_run", "commit"]
+        # A write rolled back is rolled back.
+        trips.names.clear()
+        async with sessions() as session:
+            await session.execute(text("INSERT INTO t DEFAULT VALUES"))
+            await session.rollback()
+            count = (await session.execute(text("SELECT count(*) FROM t"))).scalar_one()
+        assert trips.names == ["_run", "rollback", "_run"]
+        assert count == 1
     finally:
         await engine.dispose()
