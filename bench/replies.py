@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python -m bench.replies [--replies 500] [--officers 50]
+    python -m bench.replies [--replies 500] [--officers 50] [--runs 3] [--profile]
 
 It starts the local Bot API server (sandbox.botapi) in this process and prepares a SQLite
 file: ``--officers`` officers, each a member of an agency of the real plan, and one reminder
@@ -23,18 +23,29 @@ Every reply must be stored as a status report (checked in the database afterward
 refusal cannot pass for an answer. The same two runs are then made against
 ``bench.echo_bot``, a bare python-telegram-bot process that sends the text back, on the
 same server: the ``echo_*`` figures are the framework's ceiling and ``ratio`` is
-``rate / echo_rate``. The last line printed holds the figures.
+``rate / echo_rate``. The echo bot's rate swings from run to run, so ``--runs`` such runs
+(each with a fresh database and server, the bot then the echo bot) are made and the figures
+line gives the median of each figure over them, and the ratio of the median rates.
+
+``--profile`` makes one run with the bot under cProfile during the burst
+(``bench.profiled_bot``) and prints, per reply, where the bot's event loop spends its
+time: receiving the update, python-telegram-bot's dispatch, the use case's transaction
+(the language read, the statements, the commit), the rendering and the HTTP answer.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
+import json
 import math
+import signal
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +53,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bench.memory import PLAN_PATH, ROOT, BotProcess, bot_process, polling_started
+from bench.reply_profile import cpu_table, span_table
 from bench.synthetic import plan_reminders, reminders_for, working_all_day
 from sandbox.botapi import BotApiServer
 from scheduler.plan import load_plan
@@ -55,6 +67,8 @@ FIRST_OFFICER = 8_000_001
 TEXTS = ("в работе", "проблема")
 WARM_UP = 20
 ANSWER_TIMEOUT = 10.0
+# Time for the child to take the signal that starts its profiler.
+PROFILER_SETTLE = 0.3
 
 
 @dataclass(frozen=True)
@@ -76,16 +90,23 @@ class Run:
 
 @dataclass(frozen=True)
 class Figures:
+    """The runs of the bot and of the echo bot, one pair per run; the line gives medians."""
+
     n: int
-    bot: Run
-    echo: Run
+    bots: list[Run]
+    echoes: list[Run]
 
     def line(self) -> str:
-        ratio = self.bot.burst_rate / self.echo.burst_rate if self.echo.burst_rate else 0.0
+        rate = statistics.median(r.burst_rate for r in self.bots)
+        echo_rate = statistics.median(r.burst_rate for r in self.echoes)
+        ratio = rate / echo_rate if echo_rate else 0.0
         return (
-            f"replies: n={self.n} rate={self.bot.burst_rate:.1f}/s p50_ms={self.bot.p50:.1f} "
-            f"p99_ms={self.bot.p99:.1f} echo_rate={self.echo.burst_rate:.1f}/s "
-            f"echo_p50_ms={self.echo.p50:.1f} echo_p99_ms={self.echo.p99:.1f} ratio={ratio:.2f}"
+            f"replies: n={self.n} runs={len(self.bots)} rate={rate:.1f}/s "
+            f"p50_ms={statistics.median(r.p50 for r in self.bots):.1f} "
+            f"p99_ms={statistics.median(r.p99 for r in self.bots):.1f} "
+            f"echo_rate={echo_rate:.1f}/s "
+            f"echo_p50_ms={statistics.median(r.p50 for r in self.echoes):.1f} "
+            f"echo_p99_ms={statistics.median(r.p99 for r in self.echoes):.1f} ratio={ratio:.2f}"
         )
 
 
@@ -129,7 +150,11 @@ def answers_since(server: BotApiServer, mark: int, chats: set[int]) -> list[Any]
 
 
 def closed_loop(
-    server: BotApiServer, child: BotProcess, targets: list[tuple[int, dict[str, Any]]], n: int
+    server: BotApiServer,
+    child: BotProcess,
+    targets: list[tuple[int, dict[str, Any]]],
+    n: int,
+    injections: list[float] | None = None,
 ) -> list[float]:
     """One reply at a time; each latency ends when the server records the answer."""
     latencies = []
@@ -137,6 +162,8 @@ def closed_loop(
         user, reminder = targets[i % len(targets)]
         mark = server.mark()
         injected = time.monotonic()
+        if injections is not None:
+            injections.append(injected)
         server.send_text(user, TEXTS[i % len(TEXTS)], reply_to=reminder)
         deadline = injected + ANSWER_TIMEOUT
         while not (found := answers_since(server, mark, {user})):
@@ -182,13 +209,39 @@ def burst(
 
 
 def exercise(
-    server: BotApiServer, child: BotProcess, targets: list[tuple[int, dict[str, Any]]], n: int
+    server: BotApiServer,
+    child: BotProcess,
+    targets: list[tuple[int, dict[str, Any]]],
+    n: int,
+    profile: Path | None = None,
 ) -> Run:
+    """The closed loop, then the burst. With ``profile``, the child (``bench.profiled_bot``)
+    times the parts of each reply of the closed loop and profiles the burst; what it wrote
+    and the injection times are put beside ``profile``."""
     child.wait_until(lambda: polling_started(server), 60, "the bot did not poll")
     closed_loop(server, child, targets, WARM_UP)
-    closed = closed_loop(server, child, targets, n)
-    burst_ms, rate = burst(server, child, targets, n)
+    injections: list[float] = []
+    with phase(child, profile, ".spans.json"):
+        closed = closed_loop(server, child, targets, n, injections)
+    with phase(child, profile, ".cpu"):
+        burst_ms, rate = burst(server, child, targets, n)
+    if profile is not None:
+        Path(f"{profile}.injected.json").write_text(json.dumps([injections, closed]))
     return Run(closed, burst_ms, rate)
+
+
+@contextlib.contextmanager
+def phase(child: BotProcess, profile: Path | None, suffix: str) -> Iterator[None]:
+    """A phase of the profiled child, from SIGUSR1 to SIGUSR2 and the file it then writes."""
+    if profile is None:
+        yield
+        return
+    child.process.send_signal(signal.SIGUSR1)
+    time.sleep(PROFILER_SETTLE)
+    yield
+    child.process.send_signal(signal.SIGUSR2)
+    written = Path(f"{profile}{suffix}")
+    child.wait_until(written.exists, 30, f"the bot did not write {written.name}")
 
 
 def describe(name: str, run: Run) -> str:
@@ -199,7 +252,11 @@ def describe(name: str, run: Run) -> str:
     )
 
 
-def measure(n: int, officers: int, *, progress: bool) -> Figures:
+def measure_once(
+    n: int, officers: int, *, progress: bool, profile: Path | None = None
+) -> tuple[Run, Run | None]:
+    """One run of the bot, then (unless profiling) of the echo bot, on a fresh server and
+    database."""
     server = BotApiServer(token=TOKEN)
     server.start()
     try:
@@ -212,7 +269,11 @@ def measure(n: int, officers: int, *, progress: bool) -> Figures:
                 server.private_chat(user)
             asyncio.run(prepare(url, users))
             env = {"PYTHONPATH": str(ROOT)}
-            with bot_process(server, url, folder, **env) as child:
+            module = "bot"
+            if profile is not None:
+                module = "bench.profiled_bot"
+                env["PROFILE_PATH"] = str(profile)
+            with bot_process(server, url, folder, module=module, **env) as child:
                 child.wait_until(
                     lambda: all(server.sent_messages(u) for u in users),
                     60 + officers / 10,
@@ -224,29 +285,60 @@ def measure(n: int, officers: int, *, progress: bool) -> Figures:
                 targets = [(u, server.sent_messages(u)[0]) for u in users]
                 if progress:
                     print(f"replies: {officers} reminders delivered; timing the bot …", flush=True)
-                bot = exercise(server, child, targets, n)
+                bot = exercise(server, child, targets, n, profile)
             reports = asyncio.run(stored_reports(url))
             if reports != WARM_UP + 2 * n:
                 raise RuntimeError(f"{reports} reports stored for {WARM_UP + 2 * n} replies")
             if progress:
                 print(describe("bot", bot), flush=True)
+            if profile is not None:
+                return bot, None
+            if progress:
                 print("replies: timing the echo bot …", flush=True)
             with bot_process(server, url, folder, module="bench.echo_bot", **env) as child:
                 echo = exercise(server, child, targets, n)
             if progress:
                 print(describe("echo", echo), flush=True)
-            return Figures(n, bot, echo)
+            return bot, echo
     finally:
         server.stop()
+
+
+def measure(n: int, officers: int, runs: int, *, progress: bool) -> Figures:
+    bots, echoes = [], []
+    for i in range(runs):
+        if progress:
+            print(f"replies: run {i + 1} of {runs}", flush=True)
+        bot, echo = measure_once(n, officers, progress=progress)
+        assert echo is not None
+        bots.append(bot)
+        echoes.append(echo)
+    return Figures(n, bots, echoes)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--replies", type=int, default=500, help="replies per closed loop/burst")
     parser.add_argument("--officers", type=int, default=50, help="officers, one reminder each")
+    parser.add_argument("--runs", type=int, default=3, help="runs; the figures are medians")
+    parser.add_argument(
+        "--profile", action="store_true", help="one run, the bot profiled during the burst"
+    )
     parser.add_argument("--quiet", action="store_true", help="print only the figures")
     args = parser.parse_args(argv)
-    figures = measure(args.replies, args.officers, progress=not args.quiet)
+    if args.profile:
+        with tempfile.TemporaryDirectory(prefix="eskertu-profile-") as name:
+            path = Path(name) / "reply"
+            bot, _ = measure_once(
+                args.replies, args.officers, progress=not args.quiet, profile=path
+            )
+            spans = json.loads(Path(f"{path}.spans.json").read_text())
+            injections, latencies = json.loads(Path(f"{path}.injected.json").read_text())
+            print(span_table([tuple(s) for s in spans], injections, latencies), flush=True)
+            print(flush=True)
+            print(cpu_table(Path(f"{path}.cpu"), args.replies, bot.burst_rate), flush=True)
+        return
+    figures = measure(args.replies, args.officers, args.runs, progress=not args.quiet)
     print(figures.line(), flush=True)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from scheduler.plan.control_points import ControlPoint
@@ -143,6 +143,10 @@ class PointProgress:
     def standings(self) -> tuple[ItemStanding, ...]:
         return tuple(self.standing(a) for a in self.point.agencies)
 
+    def with_report(self, entry: StatusEntry) -> PointProgress:
+        """This progress once ``entry``, just stored, is its agency's latest report."""
+        return replace(self, latest=MappingProxyType({**self.latest, entry.agency: entry}))
+
 
 def untouched(points: Iterable[ControlPoint], policy: ControlPolicy) -> dict[str, PointProgress]:
     """The progress of points nobody has reported on yet."""
@@ -150,10 +154,19 @@ def untouched(points: Iterable[ControlPoint], policy: ControlPolicy) -> dict[str
 
 
 async def progress_of(
-    uow: UnitOfWork, points: Iterable[ControlPoint], policy: ControlPolicy
+    uow: UnitOfWork,
+    points: Iterable[ControlPoint],
+    policy: ControlPolicy,
+    *,
+    dates: bool = True,
 ) -> dict[str, PointProgress]:
-    """The progress of each of ``points``, by id: its reports and its moved dates, read once."""
+    """The progress of each of ``points``, by id: its reports and its moved dates, read once.
+
+    ``dates=False`` leaves the moved dates unread, for a caller that asks only where each
+    item stands (its state, its latest report), never when it is due: ``due`` then gives
+    the point's own date.
+    """
     chosen = {p.id: p for p in points}
     latest = await uow.statuses.latest(chosen)
-    dues = await uow.item_deadlines.current(chosen)
+    dues = await uow.item_deadlines.current(chosen) if dates else None
     return {pid: PointProgress.of(p, latest, policy, dues) for pid, p in chosen.items()}

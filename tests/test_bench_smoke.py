@@ -76,9 +76,10 @@ def test_memory_prints_its_figures() -> None:
 
 @pytest.mark.slow
 def test_replies_prints_its_figures() -> None:
-    pairs = figures("replies", "--replies", "10", "--officers", "3")
+    pairs = figures("replies", "--replies", "10", "--officers", "3", "--runs", "1")
     keys = {
         "n",
+        "runs",
         "rate",
         "p50_ms",
         "p99_ms",
@@ -89,5 +90,24 @@ def test_replies_prints_its_figures() -> None:
     }
     assert set(pairs) == keys
     assert_numbers(pairs, keys)
-    assert pairs["n"] == "10"
+    assert (pairs["n"], pairs["runs"]) == ("10", "1")
     assert pairs["rate"].endswith("/s") and pairs["echo_rate"].endswith("/s")
+
+
+@pytest.mark.slow
+def test_replies_profile_prints_where_a_reply_goes() -> None:
+    tiny = ["--replies", "10", "--officers", "3", "--profile", "--quiet"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.replies", *tiny],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    assert lines[0] == "| part of one reply (closed loop) | median ms |"
+    assert any(line.startswith("| the use case's statements") for line in lines)
+    assert "| where the event loop's time goes (burst) | ms per reply |" in lines
+    assert lines[-1].startswith("| **all, profiled window**")

@@ -5,12 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.participants import ChatInfo, LanguagePrefs, UserInfo, interface_language
 from scheduler.storage.tables import ChatRow, UserRow
 from scheduler.storage.writes import upsert
+
+# Read for every update: built once, so that each read only binds its id.
+_USER_LANGUAGES = select(UserRow.language, UserRow.telegram_language).where(
+    UserRow.id == bindparam("user")
+)
+_CHAT_LANGUAGE = select(ChatRow.language).where(ChatRow.id == bindparam("chat"))
 
 
 class ContactsRepository:
@@ -55,18 +61,12 @@ class ContactsRepository:
         user_lang = chat_lang = telegram = None
         private = chat_id is None or chat_id == user_id
         if user_id is not None:
-            found = (
-                await self._session.execute(
-                    select(UserRow.language, UserRow.telegram_language).where(UserRow.id == user_id)
-                )
-            ).first()
+            found = (await self._session.execute(_USER_LANGUAGES, {"user": user_id})).first()
             if found is not None:
                 user_lang = found[0]
                 telegram = interface_language(found[1]) if private else None
         if not private:
-            chat_lang = await self._session.scalar(
-                select(ChatRow.language).where(ChatRow.id == chat_id)
-            )
+            chat_lang = await self._session.scalar(_CHAT_LANGUAGE, {"chat": chat_id})
         return LanguagePrefs(user=user_lang, chat=chat_lang, telegram=telegram)
 
     async def set_user_language(self, user_id: int, language: str) -> None:

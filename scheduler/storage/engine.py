@@ -9,6 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from scheduler.storage.sqlite_driver import one_trip_dbapi
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
@@ -22,7 +24,8 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     A PostgreSQL URL may end in ``?schema=NAME`` to keep the tables in that schema.
 
     SQLite gets WAL journaling, so readers do not block the writer, and a busy timeout,
-    so a second writer waits instead of failing at once with "database is locked".
+    so a second writer waits instead of failing at once with "database is locked"; its
+    statements go to aiosqlite's thread in one trip each (``sqlite_driver``).
     """
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
@@ -31,6 +34,8 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        if parsed.get_driver_name() == "aiosqlite":
+            kwargs["module"] = one_trip_dbapi()
     else:
         kwargs["pool_pre_ping"] = True
         schema = parsed.query.get("schema")

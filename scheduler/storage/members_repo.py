@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.storage.records import record
@@ -33,6 +33,14 @@ class Invite:
     max_uses: int
     uses: int
     revoked_at: dt.datetime | None
+
+
+# Read on every status report: built once, so that each read only binds the user's id.
+_OF_USER = (
+    select(MembershipRow.user_id, MembershipRow.agency, MembershipRow.role)
+    .where(MembershipRow.user_id == bindparam("user"), MembershipRow.active.is_(True))
+    .order_by(MembershipRow.id)
+)
 
 
 class MembersRepository:
@@ -71,11 +79,7 @@ class MembersRepository:
         return bool(changed)
 
     async def of_user(self, user_id: int) -> list[Member]:
-        rows = await self._session.execute(
-            select(MembershipRow.user_id, MembershipRow.agency, MembershipRow.role)
-            .where(MembershipRow.user_id == user_id, MembershipRow.active.is_(True))
-            .order_by(MembershipRow.id)
-        )
+        rows = await self._session.execute(_OF_USER, {"user": user_id})
         return [Member(*row) for row in rows]
 
     async def with_role(self, agencies: Iterable[str], role: str) -> list[Member]:

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -72,6 +72,12 @@ def _item(row: Any) -> OutboxItem:
         payload=json.loads(row.payload),
         state=OutboxState(row.state),
     )
+
+
+# Read for every reply to a message of the bot's: built once, so that each read only binds.
+_BY_MESSAGE = select(OutboxRow).where(
+    OutboxRow.chat_id == bindparam("chat"), OutboxRow.message_id == bindparam("message")
+)
 
 
 class OutboxRepository:
@@ -270,11 +276,7 @@ class OutboxRepository:
 
     async def find_by_message(self, chat_id: int, message_id: int) -> OutboxItem | None:
         """The planned message that Telegram delivered as ``message_id`` in ``chat_id``."""
-        row = await self._session.scalar(
-            select(OutboxRow).where(
-                OutboxRow.chat_id == chat_id, OutboxRow.message_id == message_id
-            )
-        )
+        row = await self._session.scalar(_BY_MESSAGE, {"chat": chat_id, "message": message_id})
         return None if row is None else _item(row)
 
     async def has_newer(self, item: OutboxItem) -> bool:

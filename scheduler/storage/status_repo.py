@@ -6,8 +6,9 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.storage.records import record
@@ -52,6 +53,12 @@ class StatusEntry(NewStatus):
     created_at: dt.datetime
     review: Review | None = None
 
+    @classmethod
+    def stored(cls, status: NewStatus, status_id: int, at: dt.datetime) -> StatusEntry:
+        """``status`` as it reads once stored as ``status_id`` at ``at``, before any decision."""
+        columns: dict[str, Any] = _columns(status)
+        return cls(**columns, id=status_id, created_at=at)
+
 
 def _entry(row: StatusUpdateRow) -> StatusEntry:
     decided = row.review
@@ -64,6 +71,19 @@ def _entry(row: StatusUpdateRow) -> StatusEntry:
 
 def _columns(status: NewStatus) -> dict[str, object]:
     return {f.name: getattr(status, f.name) for f in dataclasses.fields(NewStatus)}
+
+
+# The newest valid report of each (point, agency) at the points bound as ``points``; read
+# on every status report, so built once.
+_NEWEST = (
+    select(func.max(StatusUpdateRow.id))
+    .where(
+        StatusUpdateRow.control_point.in_(bindparam("points", expanding=True)),
+        StatusUpdateRow.revoked_at.is_(None),
+    )
+    .group_by(StatusUpdateRow.control_point, StatusUpdateRow.agency)
+)
+_LATEST = select(StatusUpdateRow).where(StatusUpdateRow.id.in_(_NEWEST.scalar_subquery()))
 
 
 class StatusRepository:
@@ -106,17 +126,7 @@ class StatusRepository:
         ids = sorted(set(control_points))
         found: dict[str, dict[str, StatusEntry]] = {}
         for start in range(0, len(ids), 500):
-            newest = (
-                select(func.max(StatusUpdateRow.id))
-                .where(
-                    StatusUpdateRow.control_point.in_(ids[start : start + 500]),
-                    StatusUpdateRow.revoked_at.is_(None),
-                )
-                .group_by(StatusUpdateRow.control_point, StatusUpdateRow.agency)
-            )
-            rows = await self._session.scalars(
-                select(StatusUpdateRow).where(StatusUpdateRow.id.in_(newest.scalar_subquery()))
-            )
+            rows = await self._session.scalars(_LATEST, {"points": ids[start : start + 500]})
             for row in rows:
                 found.setdefault(row.control_point, {})[row.agency] = _entry(row)
         return found

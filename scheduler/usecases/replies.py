@@ -71,7 +71,7 @@ async def _answer(visit: Visit, reply: Reply) -> Answered:
             message_id=reply.message_id,
             evidence=reply.evidence,
         )
-        return await record_report(visit, visit.core.runtime, report)
+        return await record_report(visit, visit.core.runtime, report, reminder=replied)
     if reading is None and reply.evidence is None:
         return Refusal.of(Why.UNCLEAR)
     if replied is None:

@@ -10,10 +10,8 @@ refused attempt, is one row of the audit log.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from scheduler.participants import Caller
 from scheduler.plan.control_points import ControlPoint
@@ -33,10 +31,6 @@ from scheduler.vocabulary.control import Decision, ItemState
 from scheduler.vocabulary.messages import MessageKind
 
 REVIEW_KINDS = (MessageKind.REVIEW, MessageKind.REVIEW_REMINDER)
-
-
-def _fields(report: NewStatus) -> dict[str, Any]:
-    return {f.name: getattr(report, f.name) for f in dataclasses.fields(NewStatus)}
 
 
 def review_slot(status_id: int) -> str:
@@ -69,7 +63,7 @@ async def ask_acceptance(
     """Send the report to its controllers, each with accept and return; how many chats."""
     chats = await controller_chats(visit.uow, runtime, report.task_number, await admins_now(visit))
     user = visit.caller.user
-    entry = StatusEntry(**_fields(report), id=status_id, created_at=visit.now)
+    entry = StatusEntry.stored(report, status_id, visit.now)
     point = runtime.schedule.point(report.control_point)
     if point is None:
         return 0

@@ -21,7 +21,8 @@ from scheduler.plan.control_points import ControlPoint
 from scheduler.plan_runtime import PlanRuntime
 from scheduler.progress import progress_of
 from scheduler.refusals import Refusal, Why
-from scheduler.storage.status_repo import NewStatus
+from scheduler.storage.outbox_repo import OutboxItem
+from scheduler.storage.status_repo import NewStatus, StatusEntry
 from scheduler.storage.unit_of_work import UnitOfWork
 from scheduler.usecases.core import Answer, Core, Visit, unknown_task
 from scheduler.usecases.reviews import ask_acceptance
@@ -116,18 +117,25 @@ async def report_status(core: Core, caller: Caller, report: Report) -> Answer[Re
         return visit.answer(await record_report(visit, core.runtime, report))
 
 
-async def record_report(visit: Visit, runtime: PlanRuntime, report: Report) -> Recorded | Refusal:
+async def record_report(
+    visit: Visit, runtime: PlanRuntime, report: Report, *, reminder: OutboxItem | None = None
+) -> Recorded | Refusal:
+    """Store ``report`` and say where its item stands now, or why it was not stored.
+
+    ``reminder`` is the message the report answers, when the caller has read it already.
+    """
     uow, caller = visit.uow, visit.caller
     if caller.user is None or caller.chat is None:
         return Refusal.of(Why.UNCLEAR)
-    target = await _target(uow, runtime, caller, report)
+    target = await _target(uow, runtime, caller, report, reminder)
     if isinstance(target, Refusal):
         detail = {"task": None, "agencies": (), **target.params}
         detail.update(reason=target.why, status=report.status, text=report.text[:500])
         await visit.record("status.report", detail, allowed=False)
         return target
     point, agency = target
-    before = (await progress_of(uow, [point], runtime.control))[point.id]
+    # Where the item stands is all this needs; its moved dates are not read.
+    before = (await progress_of(uow, [point], runtime.control, dates=False))[point.id]
     last = before.latest.get(agency)
     if report.asked_after is not None and last is not None and last.id > report.asked_after:
         # A question answered after the agency reported at this point: nothing new to record.
@@ -154,7 +162,8 @@ async def record_report(visit: Visit, runtime: PlanRuntime, report: Report) -> R
         evidence_name=(storable(evidence.name or "") or None) if evidence else None,
     )
     status_id = await uow.statuses.add(new, visit.now)
-    after = (await progress_of(uow, [point], runtime.control))[point.id]
+    # The new report is its agency's latest; the others' are as read before it.
+    after = before.with_report(StatusEntry.stored(new, status_id, visit.now))
     state = after.own_state(agency)
     await visit.record(
         "status.report",
@@ -193,7 +202,11 @@ async def record_report(visit: Visit, runtime: PlanRuntime, report: Report) -> R
 
 
 async def _target(
-    uow: UnitOfWork, runtime: PlanRuntime, caller: Caller, report: Report
+    uow: UnitOfWork,
+    runtime: PlanRuntime,
+    caller: Caller,
+    report: Report,
+    reminder: OutboxItem | None,
 ) -> tuple[ControlPoint, str] | Refusal:
     memberships = {m.agency for m in await uow.members.of_user(caller.user_id or 0)}
     if report.point_id is not None:
@@ -204,11 +217,14 @@ async def _target(
             return Refusal.of(Why.NOT_MEMBER, agencies=(report.agency,), task=point.task)
         return point, report.agency
     if report.reminder_id is not None or report.reminder_message is not None:
-        item = (
-            await uow.outbox.get(report.reminder_id)
-            if report.reminder_id is not None
-            else await uow.outbox.find_by_message(caller.chat_id or 0, report.reminder_message or 0)
-        )
+        if reminder is not None:
+            item: OutboxItem | None = reminder
+        elif report.reminder_id is not None:
+            item = await uow.outbox.get(report.reminder_id)
+        else:
+            item = await uow.outbox.find_by_message(
+                caller.chat_id or 0, report.reminder_message or 0
+            )
         point = runtime.schedule.point(item.control_point) if item is not None else None
         if item is None or point is None or item.chat_id != caller.chat_id:
             return Refusal.of(Why.UNKNOWN_REMINDER)
