@@ -22,7 +22,14 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import BaseHandler, ContextTypes
 
-from bot.convert import TELEGRAM_ID_LIMIT, chat_info, foreign_ids, log_dropped, user_info
+from bot.convert import (
+    TELEGRAM_ID_LIMIT,
+    chat_info,
+    foreign_ids_of,
+    log_dropped,
+    names_foreign_id,
+    user_info,
+)
 from scheduler.participants import Caller
 from scheduler.presentation import Button
 from scheduler.uploads import TooLarge, read_bounded
@@ -61,11 +68,11 @@ class ForeignIds(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
         super().__init__(self._drop)
 
     def check_update(self, update: object) -> bool:
-        return isinstance(update, Update) and bool(foreign_ids(update.to_dict()))
+        return isinstance(update, Update) and names_foreign_id(update)
 
     @staticmethod
     async def _drop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log_dropped(update.update_id, foreign_ids(update.to_dict()))
+        log_dropped(update.update_id, foreign_ids_of(update))
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
