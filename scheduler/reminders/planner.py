@@ -42,13 +42,18 @@ PLANNING = "reminders.planning"
 MISSED_DIGEST_POINT = "missed_digest"
 # The slot of a reminder to controllers of a report waiting for acceptance: "review@<day>".
 REVIEW_SLOT = "review"
-# Chats planned per step. A chat following one agency gets about four reminders on a
-# heavy day (bench.scan: 382,100 rows for 100,000 chats), so a step writes about 800
-# rows, some 60 ms on a 2-core machine; bench.scan reports the slowest step. Smaller
-# steps would spend more of the wave re-reading which points are still open; larger ones
-# would keep other writers waiting longer (the target is under 200 ms a transaction).
-# Nothing a deployment would tune, hence not a setting.
-CHATS_PER_STEP = 200
+# The outbox rows a step plans at most (a single chat's reminders are never split). The
+# enqueue costs some 70–100 µs a row on a 2-core machine (bench.scan), so a step holds the
+# database for about 50 ms, and a few times that when the machine is busy or a garbage
+# collection falls in it: under the 200 ms any other writer may have to wait for a step,
+# while the work each step repeats (reading which points are still open and who follows
+# them, ~10 ms) stays a modest share of the wave. Nothing a deployment would tune, hence
+# not a setting.
+ROWS_PER_STEP = 500
+# The chats a step reads at most. How many reminders a chat gets on a given day varies (one
+# agency's followers may hear of dozens of its points), so the page shrinks to what fitted
+# ``ROWS_PER_STEP`` in the step before, and grows back while steps come out light.
+CHATS_PER_STEP = 500
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,8 @@ class WaveProgress:
     planned: int = 0
     missed_recorded: int = 0
     missed: Mapping[tuple[str, str, str], int] = field(default_factory=dict)
+    # How many chats the next step reads (None: the most a step may).
+    page: int | None = None
 
     def dumps(self) -> str:
         return json.dumps(
@@ -92,6 +99,7 @@ class WaveProgress:
                 "planned": self.planned,
                 "missed_recorded": self.missed_recorded,
                 "missed": [[*key, n] for key, n in self.missed.items()],
+                "page": self.page,
             }
         )
 
@@ -106,6 +114,7 @@ class WaveProgress:
             planned=data["planned"],
             missed_recorded=data["missed_recorded"],
             missed={(p, s, d): n for p, s, d, n in data["missed"]},
+            page=data.get("page"),
         )
 
 
@@ -125,6 +134,7 @@ async def tick(
     control: ControlPolicy,
     *,
     chats_per_step: int = CHATS_PER_STEP,
+    rows_per_step: int = ROWS_PER_STEP,
 ) -> TickResult:
     """Plan what is due now, a page of chats per transaction; one instance at a time.
 
@@ -151,7 +161,9 @@ async def tick(
                 if now <= mark:
                     return TickResult(False, tuple(waves), planned, missed)
                 wave = WaveProgress(mark, now, tuple(schedule.wave_days(mark, now)))
-            step = await _plan_step(uow, now, wave, schedule, admins, control, chats_per_step)
+            step = await _plan_step(
+                uow, now, wave, schedule, admins, control, chats_per_step, rows_per_step
+            )
             if step.done:
                 await uow.engine_state.put_time(PLANNED_UNTIL, wave.until, now)
                 await uow.engine_state.forget(PLANNING)
@@ -196,22 +208,23 @@ async def _plan_step(
     admins: Sequence[int],
     control: ControlPolicy,
     chats_per_step: int,
+    rows_per_step: int,
 ) -> _Step:
     """Plan the wave's next page of chats; the last page also brings the missed list and the
     reviews. Which points are still open is read afresh, so a report made during a long
     wave spares its agency the rest of it."""
     days = wave.days
+    size = min(wave.page or chats_per_step, chats_per_step)
     still_open = await open_occasions(uow, days, schedule, control)
-    upto = await _page_end(uow, still_open, schedule, wave.cursor, chats_per_step)
+    upto = await _page_end(uow, still_open, schedule, wave.cursor, size)
     page = ChatRange(after=wave.cursor, upto=upto)
     due = await recipients(uow, still_open, schedule, admins, page) if still_open else []
     fresh_days = {day for day in days if is_fresh(day, now, schedule)}
-    pending: list[NewMessage] = []
-    missed: list[NewMessage] = []
+    by_chat: dict[int, list[NewMessage]] = defaultdict(list)
     for item, chats in due:
         fresh = item.day in fresh_days
         for chat_id, focus in chats.items():
-            (pending if fresh else missed).append(
+            by_chat[chat_id].append(
                 NewMessage(
                     chat_id=chat_id,
                     control_point=item.occasion.point.id,
@@ -222,6 +235,21 @@ async def _plan_step(
                     state=OutboxState.PENDING if fresh else OutboxState.MISSED,
                 )
             )
+    messages: list[NewMessage] = []
+    taken = 0
+    for chat_id in sorted(by_chat):
+        if messages and len(messages) + len(by_chat[chat_id]) > rows_per_step:
+            # The rest of the page comes again in the next step.
+            upto = chat_id - 1
+            break
+        messages += by_chat[chat_id]
+        taken += 1
+    if taken < len(by_chat):
+        size = max(1, taken)
+    elif len(messages) < rows_per_step // 2:
+        size *= 2
+    pending = [m for m in messages if m.state is OutboxState.PENDING]
+    missed = [m for m in messages if m.state is OutboxState.MISSED]
     planned = await uow.outbox.enqueue(pending, now)
     recorded_missed = await uow.outbox.enqueue(missed, now)
     counts = dict(wave.missed)
@@ -234,6 +262,7 @@ async def _plan_step(
         planned=wave.planned + planned,
         missed_recorded=wave.missed_recorded + recorded_missed,
         missed=counts,
+        page=min(size, chats_per_step),
     )
     if upto is not None:
         return _Step(wave, planned, recorded_missed, done=False)

@@ -217,3 +217,15 @@ async def test_a_missed_wave_in_steps_is_listed_once_in_full(db: Database) -> No
         "total": len(REMINDED),
         "items": [{"point": POINT.id, "slot": "0", "day": DUE.isoformat(), "chats": len(REMINDED)}],
     }
+
+
+async def test_a_step_plans_at_most_its_rows_and_the_rest_of_its_page_next(db: Database) -> None:
+    clock = await _ready(db)
+    counting = CrashingDatabase(db.engine, survive=10**6)
+    result = await tick(
+        counting, clock, SCHEDULE, [ADMIN], DONE_CLOSES, chats_per_step=10, rows_per_step=3
+    )
+    assert result.planned == len(REMINDED)
+    # Three chats (of one reminder each) a step, the page shrunk to what fitted.
+    assert counting.committed == -(-len(REMINDED) // 3)
+    _reminded_once(await _rows(db))
