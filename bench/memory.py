@@ -17,6 +17,7 @@ This process samples the child's ``VmRSS`` and ``VmHWM`` (``/proc/PID/status``) 
 
 * ``planning_peak_mb``: the peak (``VmHWM``) from the start until the wave is planned (the
   mark has moved past today's send instant and no wave is in progress); start-up included;
+  ``planning_s`` runs from the start of the tick that planned it (its ``LAST_TICK``);
 * ``sending_peak_mb``: the highest ``VmRSS`` sampled over the ``--send-seconds`` that follow,
   while the worker sends (``sent`` messages in that window: the whole wave would take hours);
 * ``peak_rss_mb``: the peak over the whole run (``VmHWM``, and ``ru_maxrss`` of the reaped
@@ -54,7 +55,7 @@ from bench.synthetic import (
     working_all_day,
 )
 from sandbox.botapi import BotApiServer
-from scheduler.reminders.planner import PLANNED_UNTIL, PLANNING
+from scheduler.reminders.planner import LAST_TICK, PLANNED_UNTIL, PLANNING
 from scheduler.reminders.policy import ReminderPolicy
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
@@ -221,14 +222,16 @@ async def prepare_database(
         await db.close()
 
 
-def wave_planned(path: Path, before: dt.datetime) -> int | None:
-    """The rows planned, once the bot's tick has planned the wave past ``before``; else None."""
+def wave_planned(path: Path, before: dt.datetime) -> tuple[int, dt.datetime] | None:
+    """Once the bot's tick has planned the wave past ``before``: the rows planned and when
+    that tick began (its ``LAST_TICK``); else None."""
     with contextlib.closing(sqlite3.connect(path, timeout=30)) as conn:
         state = dict(conn.execute("SELECT key, value FROM engine_state").fetchall())
         mark = state.get(PLANNED_UNTIL)
         if PLANNING in state or mark is None or dt.datetime.fromisoformat(mark) <= before:
             return None
-        return int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+        rows = int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+        return rows, dt.datetime.fromisoformat(state[LAST_TICK])
 
 
 def measure(tasks: int, subs: int, send_seconds: float, *, progress: bool) -> Figures:
@@ -257,11 +260,13 @@ def measure(tasks: int, subs: int, send_seconds: float, *, progress: bool) -> Fi
                 def wave_is_planned() -> bool:
                     found = wave_planned(path, now)
                     if found is not None:
-                        planned.append(found)
+                        planned.append(found[0])
+                        ticked.append(found[1])
                     return found is not None
 
+                ticked: list[dt.datetime] = []
                 bot.wait_until(wave_is_planned, 900 + subs / 100, "the wave was not planned")
-                planning_s = time.monotonic() - started
+                planning_s = (dt.datetime.now(dt.UTC) - ticked[0]).total_seconds()
                 planning_peak = bot.peak_kb
                 if progress:
                     print(

@@ -145,7 +145,7 @@ async def fresh_database(engine: str) -> AsyncIterator[TimedDatabase]:
     if not base:
         raise SystemExit(f"scan: --engine postgres needs {POSTGRES_ENV}")
     schema = f"bench_{uuid.uuid4().hex[:12]}"
-    await _run_sql(base, f'CREATE SCHEMA "{schema}"')
+    await run_sql(base, f'CREATE SCHEMA "{schema}"')
     try:
         url = str(make_url(base).update_query_dict({"schema": schema}))
         db = TimedDatabase(create_engine(url))
@@ -155,10 +155,10 @@ async def fresh_database(engine: str) -> AsyncIterator[TimedDatabase]:
         finally:
             await db.close()
     finally:
-        await _run_sql(base, f'DROP SCHEMA "{schema}" CASCADE')
+        await run_sql(base, f'DROP SCHEMA "{schema}" CASCADE')
 
 
-async def _run_sql(url: str, statement: str) -> None:
+async def run_sql(url: str, statement: str) -> None:
     engine = create_async_engine(url)
     try:
         async with engine.begin() as conn:

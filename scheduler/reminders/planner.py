@@ -6,11 +6,12 @@ to; each run plans the waves between that moment and now, and the outbox's uniqu
 passed while the bot was down go out if they are still within the grace window, and
 are otherwise recorded as missed and listed to the administrators in one message.
 
-A wave is planned in steps, a page of chats (in id order) at a time, each step its own
-short transaction, so that a wave of hundreds of thousands of reminders neither holds
-the database (SQLite's one writer) for long nor the whole wave in memory. Each step
-records in the database how far through the chats the wave has got (``PLANNING``); the
-mark moves on only once the last page is planned. A tick that dies between steps
+A wave is planned in steps of at most ``ROWS_PER_STEP`` reminders, each its own short
+transaction, so that a wave of hundreds of thousands of reminders neither holds the
+database (SQLite's one writer) for long nor the whole wave in memory. The wave goes
+occasion by occasion, in a fixed order, and through each occasion's chats in id order; a
+step records in the database how far it got, as an occasion and a chat (``PLANNING``).
+The mark moves on only once the last occasion is planned. A tick that dies between steps
 leaves the rest to the next tick of any instance, which continues from the record.
 """
 
@@ -42,18 +43,14 @@ PLANNING = "reminders.planning"
 MISSED_DIGEST_POINT = "missed_digest"
 # The slot of a reminder to controllers of a report waiting for acceptance: "review@<day>".
 REVIEW_SLOT = "review"
-# The outbox rows a step plans at most (a single chat's reminders are never split). The
-# enqueue costs some 70–100 µs a row on a 2-core machine (bench.scan), so a step holds the
-# database for about 50 ms, and a few times that when the machine is busy or a garbage
-# collection falls in it: under the 200 ms any other writer may have to wait for a step,
-# while the work each step repeats (reading which points are still open and who follows
-# them, ~10 ms) stays a modest share of the wave. Nothing a deployment would tune, hence
-# not a setting.
+# The outbox rows a step plans at most: a page of one occasion's chats, or the ends of
+# several occasions. The enqueue costs some 70–100 µs a row on a 2-core machine
+# (bench.scan), so a step holds the database for about 50 ms, and a few times that when
+# the machine is busy or a garbage collection falls in it: under the 200 ms any other
+# writer may have to wait for a step, while the work each step repeats (reading which
+# points are still open and who follows them, ~10 ms) stays a modest share of the wave.
+# Nothing a deployment would tune, hence not a setting.
 ROWS_PER_STEP = 500
-# The chats a step reads at most. How many reminders a chat gets on a given day varies (one
-# agency's followers may hear of dozens of its points), so the page shrinks to what fitted
-# ``ROWS_PER_STEP`` in the step before, and grows back while steps come out light.
-CHATS_PER_STEP = 500
 
 
 @dataclass(frozen=True)
@@ -71,23 +68,34 @@ class _Open:
     day: dt.date
     occasion: Occasion
     agencies: tuple[str, ...]
+    # The agency whose moved date this occasion follows; None for the point's own date.
+    moved_for: str | None = None
+
+    @property
+    def key(self) -> OccasionKey:
+        """Where the occasion stands in a wave's order: day, point, slot, moved agency."""
+        point = self.occasion.point.id
+        return (self.day.isoformat(), point, str(self.occasion.slot), self.moved_for or "")
+
+
+OccasionKey = tuple[str, str, str, str]
 
 
 @dataclass(frozen=True)
 class WaveProgress:
-    """A wave being planned: its window ``(after, until]`` and days, the last chat planned
-    (``cursor``; None before the first), and its missed reminders so far, by point, slot and
-    day, for the administrators' list once the wave is planned."""
+    """A wave being planned: its window ``(after, until]`` and days; where the next step
+    starts, an occasion (``occasion``; None: the first) and the last chat of it planned
+    (``chat``; None: none yet); and its missed reminders so far, by point, slot and day,
+    for the administrators' list once the wave is planned."""
 
     after: dt.datetime
     until: dt.datetime
     days: tuple[dt.date, ...]
-    cursor: int | None = None
+    occasion: OccasionKey | None = None
+    chat: int | None = None
     planned: int = 0
     missed_recorded: int = 0
     missed: Mapping[tuple[str, str, str], int] = field(default_factory=dict)
-    # How many chats the next step reads (None: the most a step may).
-    page: int | None = None
 
     def dumps(self) -> str:
         return json.dumps(
@@ -95,11 +103,11 @@ class WaveProgress:
                 "after": self.after.isoformat(),
                 "until": self.until.isoformat(),
                 "days": [d.isoformat() for d in self.days],
-                "cursor": self.cursor,
+                "occasion": self.occasion,
+                "chat": self.chat,
                 "planned": self.planned,
                 "missed_recorded": self.missed_recorded,
                 "missed": [[*key, n] for key, n in self.missed.items()],
-                "page": self.page,
             }
         )
 
@@ -110,11 +118,11 @@ class WaveProgress:
             after=dt.datetime.fromisoformat(data["after"]),
             until=dt.datetime.fromisoformat(data["until"]),
             days=tuple(dt.date.fromisoformat(d) for d in data["days"]),
-            cursor=data["cursor"],
+            occasion=None if data["occasion"] is None else tuple(data["occasion"]),
+            chat=data["chat"],
             planned=data["planned"],
             missed_recorded=data["missed_recorded"],
             missed={(p, s, d): n for p, s, d, n in data["missed"]},
-            page=data.get("page"),
         )
 
 
@@ -133,7 +141,6 @@ async def tick(
     admins: Sequence[int],
     control: ControlPolicy,
     *,
-    chats_per_step: int = CHATS_PER_STEP,
     rows_per_step: int = ROWS_PER_STEP,
 ) -> TickResult:
     """Plan what is due now, a page of chats per transaction; one instance at a time.
@@ -161,9 +168,7 @@ async def tick(
                 if now <= mark:
                     return TickResult(False, tuple(waves), planned, missed)
                 wave = WaveProgress(mark, now, tuple(schedule.wave_days(mark, now)))
-            step = await _plan_step(
-                uow, now, wave, schedule, admins, control, chats_per_step, rows_per_step
-            )
+            step = await _plan_step(uow, now, wave, schedule, admins, control, rows_per_step)
             if step.done:
                 await uow.engine_state.put_time(PLANNED_UNTIL, wave.until, now)
                 await uow.engine_state.forget(PLANNING)
@@ -207,24 +212,36 @@ async def _plan_step(
     schedule: ReminderSchedule,
     admins: Sequence[int],
     control: ControlPolicy,
-    chats_per_step: int,
     rows_per_step: int,
 ) -> _Step:
-    """Plan the wave's next page of chats; the last page also brings the missed list and the
-    reviews. Which points are still open is read afresh, so a report made during a long
-    wave spares its agency the rest of it."""
+    """Plan the wave's next ``rows_per_step`` reminders at most; the step that ends the
+    wave also brings the missed list and the reviews. Which points are still open is read
+    afresh, so a report made during a long wave spares its agency the rest of it.
+
+    An occasion reminds each of its chats once, so a page of its followers' chats is a page
+    of rows; reminders go to the outbox occasion by occasion, as the delivery worker, which
+    takes them in order, can then send to many chats at once.
+    """
     days = wave.days
-    size = min(wave.page or chats_per_step, chats_per_step)
-    still_open = await open_occasions(uow, days, schedule, control)
-    upto = await _page_end(uow, still_open, schedule, wave.cursor, size)
-    page = ChatRange(after=wave.cursor, upto=upto)
-    due = await recipients(uow, still_open, schedule, admins, page) if still_open else []
+    still_open = sorted(await open_occasions(uow, days, schedule, control), key=lambda o: o.key)
+    if wave.occasion is not None:
+        start = wave.occasion
+        still_open = [item for item in still_open if item.key >= start]
     fresh_days = {day for day in days if is_fresh(day, now, schedule)}
-    by_chat: dict[int, list[NewMessage]] = defaultdict(list)
-    for item, chats in due:
+    messages: list[NewMessage] = []
+    occasion: OccasionKey | None = None
+    chat: int | None = None
+    for item in still_open:
+        left = rows_per_step - len(messages)
+        if left <= 0:
+            occasion = item.key
+            break
+        after = wave.chat if item.key == wave.occasion else None
+        upto = await _page_end(uow, [item], schedule, after, left)
+        page = ChatRange(after=after, upto=upto)
         fresh = item.day in fresh_days
-        for chat_id, focus in chats.items():
-            by_chat[chat_id].append(
+        for _, chats in await recipients(uow, [item], schedule, admins, page):
+            messages += [
                 NewMessage(
                     chat_id=chat_id,
                     control_point=item.occasion.point.id,
@@ -234,20 +251,12 @@ async def _plan_step(
                     payload={"agencies": sorted(focus), "day": item.day.isoformat()},
                     state=OutboxState.PENDING if fresh else OutboxState.MISSED,
                 )
-            )
-    messages: list[NewMessage] = []
-    taken = 0
-    for chat_id in sorted(by_chat):
-        if messages and len(messages) + len(by_chat[chat_id]) > rows_per_step:
-            # The rest of the page comes again in the next step.
-            upto = chat_id - 1
+                for chat_id, focus in sorted(chats.items())
+            ]
+        if upto is not None:
+            # The rest of this occasion's chats come in the next step.
+            occasion, chat = item.key, upto
             break
-        messages += by_chat[chat_id]
-        taken += 1
-    if taken < len(by_chat):
-        size = max(1, taken)
-    elif len(messages) < rows_per_step // 2:
-        size *= 2
     pending = [m for m in messages if m.state is OutboxState.PENDING]
     missed = [m for m in messages if m.state is OutboxState.MISSED]
     planned = await uow.outbox.enqueue(pending, now)
@@ -258,13 +267,13 @@ async def _plan_step(
         counts[key] = counts.get(key, 0) + 1
     wave = replace(
         wave,
-        cursor=upto,
+        occasion=occasion,
+        chat=chat,
         planned=wave.planned + planned,
         missed_recorded=wave.missed_recorded + recorded_missed,
         missed=counts,
-        page=min(size, chats_per_step),
     )
-    if upto is not None:
+    if occasion is not None:
         return _Step(wave, planned, recorded_missed, done=False)
     if wave.missed_recorded:
         await uow.outbox.enqueue(_missed_digest(wave.missed, admins, now), now)
@@ -285,8 +294,6 @@ async def _page_end(
     """The last chat of the page that starts after ``after``: the ``chats``-th follower of
     the open occasions; None when the page runs to the end (and holds every chat id above
     ``after``, the controllers' and administrators' too)."""
-    if not still_open:
-        return None
     agencies, tasks, departments = _targets(still_open, schedule)
     return await uow.subscriptions.nth_follower_after(
         agencies | departments, tasks, after=after, count=chats
@@ -342,7 +349,7 @@ async def open_occasions(
         else:
             chased = tuple(a for a in chased if a == agency)
         if chased:
-            still_open.append(_Open(day, occ, chased))
+            still_open.append(_Open(day, occ, chased, agency))
     return still_open
 
 

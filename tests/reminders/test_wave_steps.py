@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+from dataclasses import replace
 from types import TracebackType
 from zoneinfo import ZoneInfo
 
@@ -129,15 +130,15 @@ class CrashingDatabase(Database):
 async def test_a_wave_of_many_steps_is_planned_once(db: Database) -> None:
     clock = await _ready(db)
     counting = CrashingDatabase(db.engine, survive=10**6)
-    result = await tick(counting, clock, SCHEDULE, [ADMIN], DONE_CLOSES, chats_per_step=STEP)
+    result = await tick(counting, clock, SCHEDULE, [ADMIN], DONE_CLOSES, rows_per_step=STEP)
     assert result == TickResult(waves=(DUE,), planned=len(REMINDED))
-    # One transaction per page of chats, and the last page runs to the end.
+    # One transaction per page of the occasion's chats, and the last page runs to the end.
     assert counting.committed == len(REMINDED) // STEP + 1
     _reminded_once(await _rows(db))
     assert await _planned_until(db) == clock.now()
     async with db.unit_of_work() as uow:
         assert await wave_in_progress(uow) is None
-    assert (await tick(db, clock, SCHEDULE, [ADMIN], DONE_CLOSES, chats_per_step=STEP)).planned == 0
+    assert (await tick(db, clock, SCHEDULE, [ADMIN], DONE_CLOSES, rows_per_step=STEP)).planned == 0
 
 
 @pytest.mark.parametrize("survive", [1, 3])
@@ -148,7 +149,7 @@ async def test_a_crash_between_steps_leaves_the_rest_to_the_next_tick(
     before = await _planned_until(db)
     crashing = CrashingDatabase(db.engine, survive=survive)
     with pytest.raises(RuntimeError, match="died mid-step"):
-        await tick(crashing, clock, SCHEDULE, [ADMIN], DONE_CLOSES, chats_per_step=STEP)
+        await tick(crashing, clock, SCHEDULE, [ADMIN], DONE_CLOSES, rows_per_step=STEP)
 
     # The steps that committed are on record: the wave, how far it got, what it planned.
     rows = await _rows(db)
@@ -157,12 +158,13 @@ async def test_a_crash_between_steps_leaves_the_rest_to_the_next_tick(
     assert wave is not None
     assert (wave.until, wave.days, wave.planned) == (clock.now(), (DUE,), survive * STEP)
     assert len(rows) == survive * STEP
-    assert wave.cursor == max(r.chat_id for r in rows)
+    assert wave.occasion is not None and wave.occasion[1:3] == (POINT.id, "0")
+    assert wave.chat == max(r.chat_id for r in rows)
     assert await _planned_until(db) == before
 
     # A later tick, of this instance or another, continues from there.
     clock.advance(dt.timedelta(seconds=30))
-    result = await tick(db, clock, SCHEDULE, [ADMIN], DONE_CLOSES, chats_per_step=STEP)
+    result = await tick(db, clock, SCHEDULE, [ADMIN], DONE_CLOSES, rows_per_step=STEP)
     assert result.planned == len(REMINDED) - survive * STEP
     _reminded_once(await _rows(db))
     # The wave it finished ended where the first tick began it; the mark then caught up.
@@ -179,7 +181,7 @@ async def test_two_instances_ticking_at_once_plan_each_reminder_once(
     try:
         results = await asyncio.gather(
             *(
-                tick(other, clock, SCHEDULE, [ADMIN], DONE_CLOSES, chats_per_step=STEP)
+                tick(other, clock, SCHEDULE, [ADMIN], DONE_CLOSES, rows_per_step=STEP)
                 for other in others
             )
         )
@@ -202,9 +204,9 @@ async def test_a_missed_wave_in_steps_is_listed_once_in_full(db: Database) -> No
             SCHEDULE,
             [ADMIN],
             DONE_CLOSES,
-            chats_per_step=STEP,
+            rows_per_step=STEP,
         )
-    result = await tick(db, clock, SCHEDULE, [ADMIN], DONE_CLOSES, chats_per_step=STEP)
+    result = await tick(db, clock, SCHEDULE, [ADMIN], DONE_CLOSES, rows_per_step=STEP)
     rows = await _rows(db)
     missed = [r for r in rows if r.control_point == POINT.id]
     assert sorted(r.chat_id for r in missed) == REMINDED
@@ -219,13 +221,21 @@ async def test_a_missed_wave_in_steps_is_listed_once_in_full(db: Database) -> No
     }
 
 
-async def test_a_step_plans_at_most_its_rows_and_the_rest_of_its_page_next(db: Database) -> None:
+async def test_a_wave_of_several_occasions_goes_occasion_by_occasion(db: Database) -> None:
+    other = replace(POINT, id="T02-deadline-2024-03-01", task=2, agencies=("ЖАО",), lead="ЖАО")
+    schedule = ReminderSchedule([POINT, other], CAL, ReminderPolicy(), TZ, {1: ("ІСБ",)})
     clock = await _ready(db)
     counting = CrashingDatabase(db.engine, survive=10**6)
-    result = await tick(
-        counting, clock, SCHEDULE, [ADMIN], DONE_CLOSES, chats_per_step=10, rows_per_step=3
-    )
-    assert result.planned == len(REMINDED)
-    # Three chats (of one reminder each) a step, the page shrunk to what fitted.
-    assert counting.committed == -(-len(REMINDED) // 3)
-    _reminded_once(await _rows(db))
+    result = await tick(counting, clock, schedule, [ADMIN], DONE_CLOSES, rows_per_step=5)
+    expected = [(POINT.id, chat) for chat in REMINDED]
+    expected += [(other.id, chat) for chat in AGENCY_CHATS["ЖАО"]]
+    assert result.planned == len(expected)
+    rows = [r for r in await _rows(db) if r.control_point != MISSED_DIGEST_POINT]
+    assert sorted((r.control_point, r.chat_id) for r in rows) == sorted(expected)
+    # In the outbox's order, one occasion's chats, then the next's: each batch the delivery
+    # worker takes reaches many chats.
+    in_order = [r.control_point for r in sorted(rows, key=lambda r: r.id)]
+    assert in_order == sorted(in_order)
+    # Five rows a step; a page that ends exactly at an occasion's last chat leaves an empty
+    # one to find that out.
+    assert -(-len(expected) // 5) <= counting.committed <= -(-len(expected) // 5) + 1
