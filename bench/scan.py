@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import gc
 import math
 import os
 import resource
@@ -248,6 +249,8 @@ async def scan(
         await insert_subscriptions(
             db, subs, codes, list(range(1, tasks + 1)), local(day, 0).astimezone(dt.UTC)
         )
+        # As the bot does once started: what is loaded by now is not walked by the collector.
+        gc.freeze()
         if progress:
             print(f"scan: timing the wave of {day} ({occasions} occasions) …", flush=True)
         wave = await time_wave(db, big_schedule, day, runs)

@@ -44,13 +44,12 @@ MISSED_DIGEST_POINT = "missed_digest"
 # The slot of a reminder to controllers of a report waiting for acceptance: "review@<day>".
 REVIEW_SLOT = "review"
 # The outbox rows a step plans at most: a page of one occasion's chats, or the ends of
-# several occasions. The enqueue costs some 70–100 µs a row on a 2-core machine
-# (bench.scan), so a step holds the database for about 50 ms, and a few times that when
-# the machine is busy or a garbage collection falls in it: under the 200 ms any other
-# writer may have to wait for a step, while the work each step repeats (reading which
-# points are still open and who follows them, ~10 ms) stays a modest share of the wave.
+# several occasions. The enqueue costs some 50–90 µs a row on a 2-core machine, and
+# finding the page's chats ~15 ms (bench.scan), so a step holds the database for about
+# 40 ms, and a few times that when the machine is busy: under the 200 ms any other writer
+# may have to wait for a step, while the per-step work stays a modest share of the wave.
 # Nothing a deployment would tune, hence not a setting.
-ROWS_PER_STEP = 500
+ROWS_PER_STEP = 300
 
 
 @dataclass(frozen=True)
@@ -152,6 +151,9 @@ async def tick(
     waves: list[dt.date] = []
     planned = missed = 0
     stepped = False
+    # The occasions still open, read at a wave's first step in this tick and kept for its
+    # next ones: a point closed meanwhile is caught when its reminder is sent.
+    known: dict[tuple[dt.datetime, dt.datetime], list[_Open]] = {}
     while True:
         async with db.unit_of_work() as uow:
             if not await uow.engine_state.try_lock_planning():
@@ -168,7 +170,12 @@ async def tick(
                 if now <= mark:
                     return TickResult(False, tuple(waves), planned, missed)
                 wave = WaveProgress(mark, now, tuple(schedule.wave_days(mark, now)))
-            step = await _plan_step(uow, now, wave, schedule, admins, control, rows_per_step)
+            window = (wave.after, wave.until)
+            if window not in known:
+                known[window] = await open_occasions(uow, wave.days, schedule, control)
+            step = await _plan_step(
+                uow, now, wave, known[window], schedule, admins, control, rows_per_step
+            )
             if step.done:
                 await uow.engine_state.put_time(PLANNED_UNTIL, wave.until, now)
                 await uow.engine_state.forget(PLANNING)
@@ -209,29 +216,29 @@ async def _plan_step(
     uow: UnitOfWork,
     now: dt.datetime,
     wave: WaveProgress,
+    still_open: Sequence[_Open],
     schedule: ReminderSchedule,
     admins: Sequence[int],
     control: ControlPolicy,
     rows_per_step: int,
 ) -> _Step:
-    """Plan the wave's next ``rows_per_step`` reminders at most; the step that ends the
-    wave also brings the missed list and the reviews. Which points are still open is read
-    afresh, so a report made during a long wave spares its agency the rest of it.
+    """Plan the wave's next ``rows_per_step`` reminders at most, of the occasions
+    ``still_open``; the step that ends the wave also brings the missed list and the reviews.
 
     An occasion reminds each of its chats once, so a page of its followers' chats is a page
     of rows; reminders go to the outbox occasion by occasion, as the delivery worker, which
     takes them in order, can then send to many chats at once.
     """
     days = wave.days
-    still_open = sorted(await open_occasions(uow, days, schedule, control), key=lambda o: o.key)
-    if wave.occasion is not None:
-        start = wave.occasion
-        still_open = [item for item in still_open if item.key >= start]
+    start = wave.occasion
+    todo = sorted(
+        (item for item in still_open if start is None or item.key >= start), key=lambda o: o.key
+    )
     fresh_days = {day for day in days if is_fresh(day, now, schedule)}
     messages: list[NewMessage] = []
     occasion: OccasionKey | None = None
     chat: int | None = None
-    for item in still_open:
+    for item in todo:
         left = rows_per_step - len(messages)
         if left <= 0:
             occasion = item.key
