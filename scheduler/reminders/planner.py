@@ -44,12 +44,13 @@ MISSED_DIGEST_POINT = "missed_digest"
 # The slot of a reminder to controllers of a report waiting for acceptance: "review@<day>".
 REVIEW_SLOT = "review"
 # The outbox rows a step plans at most: a page of one occasion's chats, or the ends of
-# several occasions. The enqueue costs some 50–90 µs a row on a 2-core machine, and
-# finding the page's chats ~15 ms (bench.scan), so a step holds the database for about
-# 40 ms, and a few times that when the machine is busy: under the 200 ms any other writer
-# may have to wait for a step, while the per-step work stays a modest share of the wave.
-# Nothing a deployment would tune, hence not a setting.
-ROWS_PER_STEP = 300
+# several occasions. The rows cost some 50–90 µs each to write on a 2-core machine, and
+# finding the page's chats and their subscriptions ~20 ms (bench.scan), so a step holds
+# the database for some 40 ms, several times that when the machine is busy: under the
+# 200 ms any other writer (a status reply, on SQLite) may have to wait for a step. Larger
+# steps would make the wave faster and those waits longer. Nothing a deployment would
+# tune, hence not a setting.
+ROWS_PER_STEP = 200
 
 
 @dataclass(frozen=True)
