@@ -143,7 +143,8 @@ async def tick(
     *,
     rows_per_step: int = ROWS_PER_STEP,
 ) -> TickResult:
-    """Plan what is due now, a page of chats per transaction; one instance at a time.
+    """Plan what is due now, ``rows_per_step`` reminders at most a transaction; one instance
+    at a time.
 
     Each step takes the planning lock and reads the wave's record afresh, so steps of two
     instances never overlap: one that finds the lock taken stops, and the holder goes on.
