@@ -17,6 +17,12 @@ a schema of its own in ``TEST_POSTGRES_URL``), and times ``scheduler.reminders.p
 * ``same_due_ms``: the same wave, the same subscriptions, but a plan of ``same_due_tasks``
   tasks (a tenth of the size), to show that a tick costs what is due, not the plan's size.
 
+The tick plans a wave a page of chats per transaction: ``steps`` is how many
+transactions the measured wave took, ``step_max_ms`` and ``step_p99_ms`` the slowest and
+the 99th percentile of them (each from its first statement to its commit), the time any
+other writer may have to wait for one. The bot's tick rests between steps (as long as a
+step took); here the steps run back to back, so ``due1pct_ms`` is the work of planning.
+
 ``rss_mb`` is this process's peak resident memory, data generation included. The last
 line printed holds the figures.
 """
@@ -27,6 +33,8 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import gc
+import math
 import os
 import resource
 import statistics
@@ -40,7 +48,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bench.synthetic import build_plan, insert_subscriptions
 from scheduler.clock import FakeClock
@@ -51,7 +59,7 @@ from scheduler.reminders.schedule import ReminderSchedule
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
 from scheduler.storage.tables import OutboxRow
-from scheduler.storage.unit_of_work import Database
+from scheduler.storage.unit_of_work import Database, UnitOfWork
 from scheduler.workdays import WorkingCalendar
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -72,6 +80,9 @@ class Figures:
     same_due_ms: float
     same_due_planned: int
     rss_mb: float
+    steps: int = 0
+    step_max_ms: float = 0.0
+    step_p99_ms: float = 0.0
 
     def line(self) -> str:
         return (
@@ -79,16 +90,53 @@ class Figures:
             f"idle_ms={self.idle_ms:.1f} due1pct_ms={self.due_ms:.1f} "
             f"occasions={self.occasions} planned={self.planned} "
             f"same_due_tasks={self.same_due_tasks} same_due_ms={self.same_due_ms:.1f} "
-            f"same_due_planned={self.same_due_planned} rss_mb={self.rss_mb:.0f}"
+            f"same_due_planned={self.same_due_planned} steps={self.steps} "
+            f"step_max_ms={self.step_max_ms:.1f} step_p99_ms={self.step_p99_ms:.1f} "
+            f"rss_mb={self.rss_mb:.0f}"
         )
 
 
+class _TimedUnit(UnitOfWork):
+    def __init__(self, db: TimedDatabase) -> None:
+        super().__init__(db.sessions, db.turn, db.bell)
+        self._db = db
+        self._started = 0.0
+
+    async def __aenter__(self) -> _TimedUnit:
+        await super().__aenter__()
+        self._started = time.perf_counter()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            await super().__aexit__(*exc)  # type: ignore[arg-type]
+        finally:
+            self._db.transactions_ms.append((time.perf_counter() - self._started) * 1000)
+
+
+class TimedDatabase(Database):
+    """A database that keeps how long each of its units of work held a transaction."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine)
+        self.transactions_ms: list[float] = []
+
+    @property
+    def turn(self) -> asyncio.Lock | None:
+        return self._turn
+
+    def unit_of_work(self) -> UnitOfWork:
+        return _TimedUnit(self)
+
+
 @contextlib.asynccontextmanager
-async def fresh_database(engine: str) -> AsyncIterator[Database]:
+async def fresh_database(engine: str) -> AsyncIterator[TimedDatabase]:
     """An empty, migrated database, removed afterwards."""
     if engine == "sqlite":
         with tempfile.TemporaryDirectory(prefix="eskertu-scan-") as folder:
-            db = Database(create_engine(f"sqlite+aiosqlite:///{Path(folder) / 'scan.sqlite3'}"))
+            db = TimedDatabase(
+                create_engine(f"sqlite+aiosqlite:///{Path(folder) / 'scan.sqlite3'}")
+            )
             try:
                 await upgrade(db.engine)
                 yield db
@@ -99,19 +147,20 @@ async def fresh_database(engine: str) -> AsyncIterator[Database]:
     if not base:
         raise SystemExit(f"scan: --engine postgres needs {POSTGRES_ENV}")
     schema = f"bench_{uuid.uuid4().hex[:12]}"
-    await _run_sql(base, f'CREATE SCHEMA "{schema}"')
+    await run_sql(base, f'CREATE SCHEMA "{schema}"')
     try:
-        db = Database(create_engine(str(make_url(base).update_query_dict({"schema": schema}))))
+        url = str(make_url(base).update_query_dict({"schema": schema}))
+        db = TimedDatabase(create_engine(url))
         try:
             await upgrade(db.engine)
             yield db
         finally:
             await db.close()
     finally:
-        await _run_sql(base, f'DROP SCHEMA "{schema}" CASCADE')
+        await run_sql(base, f'DROP SCHEMA "{schema}" CASCADE')
 
 
-async def _run_sql(url: str, statement: str) -> None:
+async def run_sql(url: str, statement: str) -> None:
     engine = create_async_engine(url)
     try:
         async with engine.begin() as conn:
@@ -132,21 +181,36 @@ async def reset_wave(db: Database, day: dt.date) -> None:
         await uow.engine_state.put_time(PLANNED_UNTIL, mark, mark)
 
 
-async def time_wave(
-    db: Database, schedule: ReminderSchedule, day: dt.date, runs: int
-) -> tuple[float, int]:
-    """The median milliseconds of the tick that plans ``day``'s wave, and the rows it planned."""
-    timings, planned = [], 0
+@dataclass(frozen=True)
+class Wave:
+    """The median milliseconds of the tick that plans a wave, the rows it planned, and its
+    transactions (steps) over every run."""
+
+    ms: float
+    planned: int
+    steps_ms: list[float]
+
+
+async def time_wave(db: TimedDatabase, schedule: ReminderSchedule, day: dt.date, runs: int) -> Wave:
+    timings, planned, steps = [], 0, []
     for _ in range(runs):
         await reset_wave(db, day)
         clock = FakeClock(local(day, 9, 0, 30))
+        db.transactions_ms.clear()
         started = time.perf_counter()
-        result = await tick(db, clock, schedule, ADMINS, DEFAULT_CONTROL)
+        # The steps back to back: the work of planning, without the rests the bot takes.
+        result = await tick(db, clock, schedule, ADMINS, DEFAULT_CONTROL, rest_per_step=0.0)
         timings.append((time.perf_counter() - started) * 1000)
         if result.skipped or result.waves != (day,):
             raise RuntimeError(f"the tick did not plan the wave of {day}: {result}")
         planned = result.planned
-    return statistics.median(timings), planned
+        steps.extend(db.transactions_ms)
+    return Wave(statistics.median(timings), planned, steps)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(len(ordered) * pct / 100) - 1)] if ordered else 0.0
 
 
 async def time_idle(db: Database, schedule: ReminderSchedule, day: dt.date, runs: int) -> float:
@@ -177,9 +241,9 @@ async def scan(
     tasks: int, subs: int, *, engine: str, agencies: int, runs: int, idle_runs: int, progress: bool
 ) -> Figures:
     due = max(1, tasks // 100)
-    small = max(due, tasks // 10)
+    small_tasks = max(due, tasks // 10)
     big_schedule, occasions, day = schedule_of(tasks, due, agencies)
-    small_schedule, _, _ = schedule_of(small, due, agencies)
+    small_schedule, _, _ = schedule_of(small_tasks, due, agencies)
     async with fresh_database(engine) as db:
         if progress:
             print(f"scan: writing {subs} subscriptions …", flush=True)
@@ -187,24 +251,29 @@ async def scan(
         await insert_subscriptions(
             db, subs, codes, list(range(1, tasks + 1)), local(day, 0).astimezone(dt.UTC)
         )
+        # As the bot does once started: what is loaded by now is not walked by the collector.
+        gc.freeze()
         if progress:
             print(f"scan: timing the wave of {day} ({occasions} occasions) …", flush=True)
-        due_ms, planned = await time_wave(db, big_schedule, day, runs)
+        wave = await time_wave(db, big_schedule, day, runs)
         idle_ms = await time_idle(db, big_schedule, day, idle_runs)
-        small_ms, small_planned = await time_wave(db, small_schedule, day, runs)
+        small = await time_wave(db, small_schedule, day, runs)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return Figures(
         engine=engine,
         tasks=tasks,
         subs=subs,
         idle_ms=idle_ms,
-        due_ms=due_ms,
+        due_ms=wave.ms,
         occasions=occasions,
-        planned=planned,
-        same_due_tasks=small,
-        same_due_ms=small_ms,
-        same_due_planned=small_planned,
+        planned=wave.planned,
+        same_due_tasks=small_tasks,
+        same_due_ms=small.ms,
+        same_due_planned=small.planned,
         rss_mb=rss_mb,
+        steps=len(wave.steps_ms) // runs,
+        step_max_ms=max(wave.steps_ms),
+        step_p99_ms=percentile(wave.steps_ms, 99),
     )
 
 

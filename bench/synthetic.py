@@ -8,6 +8,9 @@ reminder occasion on the measured day (a reminder before the point, an overdue n
 an escalation), and every other task avoids those days, so the day's occasions are
 exactly ``due``.
 
+:func:`plan_document` writes such a plan as a plan document, for the benchmarks that start
+the real bot on it: with ``day`` today, the bot's own tick plans the day's wave.
+
 Subscriptions are written in bulk with plain multi-row INSERTs, as a large deployment's
 table would look: most chats follow one agency, the rest follow one task. For the
 benchmarks that run the real bot on the real plan, :func:`plan_reminders` puts one
@@ -18,8 +21,10 @@ reminder per chat into the outbox, as a tick would have planned them, and
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
@@ -34,9 +39,8 @@ from scheduler.vocabulary.messages import MessageKind
 from scheduler.vocabulary.subscriptions import Follow
 from scheduler.workdays import WorkingCalendar
 
-SPAN_START = dt.date(2025, 1, 1)
-SPAN_END = dt.date(2026, 12, 31)
-# The measured day: a working day well inside the span, so points lie on both sides.
+# The measured day: a working day well inside its plan's span (its year and the next), so
+# points lie on both sides.
 MEASURED_DAY = dt.date(2025, 12, 10)
 FIRST_CHAT = 200_000_001
 # One chat in ten follows a task rather than an agency.
@@ -97,19 +101,25 @@ def build_plan(
     agencies: int = 50,
     calendar: WorkingCalendar | None = None,
     policy: ReminderPolicy | None = None,
+    day: dt.date | None = None,
 ) -> SyntheticPlan:
-    """``tasks`` tasks, of which exactly ``due`` have one occasion on the measured day."""
+    """``tasks`` tasks, of which exactly ``due`` have one occasion on the measured day
+    (``day``, by default ``MEASURED_DAY``; the next working day if it is not one).
+
+    The other tasks lie on the working days of the year of ``day`` and the next.
+    """
     if not 0 <= due <= tasks:
         raise ValueError("the due tasks must be a part of the plan")
     calendar = calendar or WorkingCalendar()
     policy = policy or ReminderPolicy()
-    day = MEASURED_DAY
+    day = day or MEASURED_DAY
     while not calendar.is_working_day(day):
         day += dt.timedelta(days=1)
+    start, end = dt.date(day.year, 1, 1), dt.date(day.year + 1, 12, 31)
     hot = _hot_days(calendar, policy, day)
     cold = [
         d
-        for d in (SPAN_START + dt.timedelta(days=i) for i in range((SPAN_END - SPAN_START).days))
+        for d in (start + dt.timedelta(days=i) for i in range((end - start).days))
         if calendar.is_working_day(d) and d not in hot
     ]
     relations = _relations(policy)
@@ -141,6 +151,43 @@ def build_plan(
         )
         controls[n] = (codes[(n * 7 + 3) % len(codes)],)
     return SyntheticPlan(tuple(points), controls, codes, day, due)
+
+
+def plan_document(plan: SyntheticPlan, path: Path, tz: str = "Asia/Almaty") -> None:
+    """Write ``plan`` as a plan document that loads back into the same control points: one
+    dated deadline per task (a working day, so it is its own effective date), no report."""
+    days = [p.nominal for p in plan.points] or [plan.day]
+
+    def names(text: str) -> dict[str, object]:
+        return {"kk": text, "ru": {"text": text, "source": "translation"}}
+
+    document = {
+        "format_version": 1,
+        "title": names(f"Synthetic plan of {len(plan.points)} tasks"),
+        "period": {"start": min(days).isoformat(), "end": max(days).isoformat()},
+        "timezone": tz,
+        "act": None,
+        "controller": None,
+        "sections": [{"number": 1, "title": "Synthetic"}],
+        "agencies": [{"code": code, "name": names(f"Agency {code}")} for code in plan.agencies],
+        "tasks": [
+            {
+                "number": p.task,
+                "section": 1,
+                "text": f"Task {p.task}",
+                "deadline": {"kind": "date", "phrase": p.phrase, "date": p.nominal.isoformat()},
+                "responsible": [
+                    {"code": code, "lead": code == p.lead, "consolidator": False}
+                    for code in p.agencies
+                ],
+                "form": {"raw": "report", "deliverables": []},
+                "control": list(plan.controls.get(p.task, ())),
+                "funding": {"raw": "none", "required": False, "programmes": []},
+            }
+            for p in plan.points
+        ],
+    }
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
 
 def subscription_rows(

@@ -52,6 +52,9 @@ def test_scan_prints_its_figures() -> None:
         "same_due_tasks",
         "same_due_ms",
         "same_due_planned",
+        "steps",
+        "step_max_ms",
+        "step_p99_ms",
         "rss_mb",
     }
     assert set(pairs) == numeric | {"engine"}
@@ -61,17 +64,61 @@ def test_scan_prints_its_figures() -> None:
     assert (pairs["tasks"], pairs["subs"], pairs["occasions"]) == ("200", "200", "2")
     assert pairs["same_due_tasks"] == "20"
     assert int(pairs["planned"]) > 0 and int(pairs["same_due_planned"]) > 0
+    assert int(pairs["steps"]) >= 1 and float(pairs["step_max_ms"]) > 0
 
 
 @pytest.mark.slow
 def test_memory_prints_its_figures() -> None:
-    # No tick is waited for: the bot's ticks are 30 seconds apart.
-    pairs = figures("memory", "--subs", "200", "--wave", "3", "--ticks", "0")
-    keys = {"subs", "peak_rss_mb", "wave", "sent", "ticks", "startup_s"}
+    # The bot's own tick plans today's wave of a small plan; two seconds of sending follow.
+    pairs = figures(
+        "memory",
+        *("--tasks", "100", "--due", "2", "--subs", "200", "--send-seconds", "2"),
+        timeout=240,
+    )
+    keys = {
+        "tasks",
+        "due",
+        "subs",
+        "planned",
+        "planning_s",
+        "planning_peak_mb",
+        "sending_peak_mb",
+        "send_window_s",
+        "sent",
+        "peak_rss_mb",
+        "startup_s",
+    }
     assert set(pairs) == keys
     assert_numbers(pairs, keys)
-    assert (pairs["subs"], pairs["sent"], pairs["ticks"]) == ("200", "3", "0")
-    assert float(pairs["peak_rss_mb"]) > 0
+    assert (pairs["tasks"], pairs["due"], pairs["subs"]) == ("100", "2", "200")
+    assert int(pairs["planned"]) > 0 and int(pairs["sent"]) > 0
+    assert float(pairs["planning_peak_mb"]) > 0 and float(pairs["sending_peak_mb"]) > 0
+
+
+@pytest.mark.slow
+def test_wave_replies_prints_its_figures() -> None:
+    pairs = figures(
+        "wave_replies",
+        *("--tasks", "200", "--subs", "2000", "--officers", "3", "--idle", "10"),
+        timeout=240,
+    )
+    keys = {
+        "planned",
+        "planning_s",
+        "n",
+        "p50_ms",
+        "p99_ms",
+        "max_ms",
+        "idle_p50_ms",
+        "idle_p99_ms",
+        "lost",
+        "locked",
+    }
+    assert set(pairs) == keys | {"engine"}
+    assert_numbers(pairs, keys)
+    assert pairs["engine"] == "sqlite"
+    assert int(pairs["planned"]) > 0
+    assert (pairs["lost"], pairs["locked"]) == ("0", "0")
 
 
 @pytest.mark.slow

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from scheduler.storage.chat_range import EVERY_CHAT, ChatRange
 from scheduler.storage.unit_of_work import UnitOfWork
 from scheduler.vocabulary.roles import Role
 from scheduler.vocabulary.subscriptions import Follow
@@ -45,14 +46,18 @@ async def audiences(
     agencies: Iterable[str] = (),
     tasks: Iterable[int] = (),
     departments: Iterable[str] = (),
+    chats: ChatRange = EVERY_CHAT,
 ) -> Audiences:
-    """Read, in two queries, who follows ``agencies``, ``tasks`` and ``departments``."""
+    """Read, in two queries, who follows ``agencies``, ``tasks`` and ``departments``, of the
+    chats in ``chats``."""
     wanted = set(departments)
-    followers = await uow.subscriptions.followers(agencies=set(agencies) | wanted, tasks=tasks)
+    followers = await uow.subscriptions.followers(
+        agencies=set(agencies) | wanted, tasks=tasks, chats=chats
+    )
     by_target: dict[tuple[str, str], set[int]] = defaultdict(set)
     for sub in followers:
         by_target[(sub.kind, sub.target)].add(sub.chat_id)
     controllers: dict[str, set[int]] = defaultdict(set)
-    for member in await uow.members.with_role(wanted, Role.CONTROLLER):
+    for member in await uow.members.with_role(wanted, Role.CONTROLLER, users=chats):
         controllers[member.agency].add(member.user_id)
     return Audiences(dict(by_target), dict(controllers))

@@ -5,20 +5,32 @@ to; each run plans the waves between that moment and now, and the outbox's uniqu
 (chat, control point, slot) turns a repeated plan into a no-op. Reminders whose time
 passed while the bot was down go out if they are still within the grace window, and
 are otherwise recorded as missed and listed to the administrators in one message.
+
+A wave is planned in steps of at most ``ROWS_PER_STEP`` reminders, each its own short
+transaction, so that a wave of hundreds of thousands of reminders neither holds the
+database (SQLite's one writer) for long nor the whole wave in memory. The wave goes
+occasion by occasion, in a fixed order, and through each occasion's chats in id order; a
+step records in the database how far it got, as an occasion and a chat (``PLANNING``).
+The mark moves on only once the last occasion is planned. A tick that dies between steps
+leaves the rest to the next tick of any instance, which continues from the record.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
+import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from scheduler.clock import Clock
 from scheduler.plan.control_points import ControlPoint
 from scheduler.progress import ControlPolicy, progress_of
 from scheduler.reminders.audiences import Audiences, audiences
 from scheduler.reminders.schedule import Occasion, ReminderSchedule
+from scheduler.storage.chat_range import EVERY_CHAT, ChatRange
 from scheduler.storage.outbox_repo import NewMessage, OutboxState
 from scheduler.storage.reviews_repo import ItemDeadline
 from scheduler.storage.status_repo import StatusEntry
@@ -27,10 +39,26 @@ from scheduler.vocabulary.messages import MESSAGE_KINDS, Audience, MessageKind
 
 PLANNED_UNTIL = "reminders.planned_until"
 LAST_TICK = "reminders.last_tick"
+# The wave being planned, while it is: its window, its days and the last chat planned.
+PLANNING = "reminders.planning"
 # The control point under which the administrators' list of missed reminders is planned.
 MISSED_DIGEST_POINT = "missed_digest"
 # The slot of a reminder to controllers of a report waiting for acceptance: "review@<day>".
 REVIEW_SLOT = "review"
+# The outbox rows a step plans at most: a page of one occasion's chats, or the ends of
+# several occasions. The rows cost some 50–90 µs each to write on a 2-core machine, and
+# finding the page's chats and their subscriptions ~20 ms (bench.scan), so a step holds
+# the database for some 40 ms, several times that when the machine is busy: under the
+# 200 ms any other writer (a status reply, on SQLite) may have to wait for a step. Larger
+# steps would make the wave faster and those waits longer. Nothing a deployment would
+# tune, hence not a setting.
+ROWS_PER_STEP = 200
+# Between steps the tick rests as long as the step took, times this: half the process's
+# time then goes to its other work (status replies, the delivery worker), which would
+# otherwise find the event loop busy with planning for most of a long wave. Planning
+# need only stay ahead of sending, and even at half speed it plans a step of 200 in the
+# time Telegram's 30 messages a second take to send a dozen.
+REST_PER_STEP = 1.0
 
 
 @dataclass(frozen=True)
@@ -48,6 +76,70 @@ class _Open:
     day: dt.date
     occasion: Occasion
     agencies: tuple[str, ...]
+    # The agency whose moved date this occasion follows; None for the point's own date.
+    moved_for: str | None = None
+
+    @property
+    def key(self) -> OccasionKey:
+        """Where the occasion stands in a wave's order: day, point, slot, moved agency."""
+        point = self.occasion.point.id
+        return (self.day.isoformat(), point, str(self.occasion.slot), self.moved_for or "")
+
+
+OccasionKey = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class WaveProgress:
+    """A wave being planned: its window ``(after, until]`` and days; where the next step
+    starts, an occasion (``occasion``; None: the first) and the last chat of it planned
+    (``chat``; None: none yet); and its missed reminders so far, by point, slot and day,
+    for the administrators' list once the wave is planned."""
+
+    after: dt.datetime
+    until: dt.datetime
+    days: tuple[dt.date, ...]
+    occasion: OccasionKey | None = None
+    chat: int | None = None
+    planned: int = 0
+    missed_recorded: int = 0
+    missed: Mapping[tuple[str, str, str], int] = field(default_factory=dict)
+
+    def dumps(self) -> str:
+        return json.dumps(
+            {
+                "after": self.after.isoformat(),
+                "until": self.until.isoformat(),
+                "days": [d.isoformat() for d in self.days],
+                "occasion": self.occasion,
+                "chat": self.chat,
+                "planned": self.planned,
+                "missed_recorded": self.missed_recorded,
+                "missed": [[*key, n] for key, n in self.missed.items()],
+            }
+        )
+
+    @classmethod
+    def loads(cls, text: str) -> WaveProgress:
+        data = json.loads(text)
+        return cls(
+            after=dt.datetime.fromisoformat(data["after"]),
+            until=dt.datetime.fromisoformat(data["until"]),
+            days=tuple(dt.date.fromisoformat(d) for d in data["days"]),
+            occasion=None if data["occasion"] is None else tuple(data["occasion"]),
+            chat=data["chat"],
+            planned=data["planned"],
+            missed_recorded=data["missed_recorded"],
+            missed={(p, s, d): n for p, s, d, n in data["missed"]},
+        )
+
+
+@dataclass(frozen=True)
+class _Step:
+    wave: WaveProgress
+    planned: int
+    missed: int
+    done: bool
 
 
 async def tick(
@@ -56,22 +148,63 @@ async def tick(
     schedule: ReminderSchedule,
     admins: Sequence[int],
     control: ControlPolicy,
+    *,
+    rows_per_step: int = ROWS_PER_STEP,
+    rest_per_step: float = REST_PER_STEP,
 ) -> TickResult:
-    """Plan what is due now. One transaction; only one instance plans at a time."""
+    """Plan what is due now, ``rows_per_step`` reminders at most a transaction; one instance
+    at a time.
+
+    Each step takes the planning lock and reads the wave's record afresh, so steps of two
+    instances never overlap: one that finds the lock taken stops, and the holder goes on.
+    """
     now = clock.now()
-    async with db.unit_of_work() as uow:
-        if not await uow.engine_state.try_lock_planning():
-            return TickResult(skipped=True)
-        await uow.engine_state.put_time(LAST_TICK, now, now)
-        mark = await uow.engine_state.get_time(PLANNED_UNTIL)
-        if mark is None:
-            mark = _first_mark(now, schedule)
-        if now <= mark:
-            return TickResult()
-        days = schedule.wave_days(mark, now)
-        result = await _plan_waves(uow, now, days, schedule, admins, control)
-        await uow.engine_state.put_time(PLANNED_UNTIL, now, now)
-        return result
+    waves: list[dt.date] = []
+    planned = missed = 0
+    stepped = False
+    # The occasions still open, read at a wave's first step in this tick and kept for its
+    # next ones: a point closed meanwhile is caught when its reminder is sent.
+    known: dict[tuple[dt.datetime, dt.datetime], list[_Open]] = {}
+    while True:
+        started = time.perf_counter()
+        async with db.unit_of_work() as uow:
+            if not await uow.engine_state.try_lock_planning():
+                return TickResult(not stepped, tuple(waves), planned, missed)
+            stepped = True
+            # Written first: on SQLite the write takes the database's write lock, so the
+            # record read next cannot change under this step.
+            await uow.engine_state.put_time(LAST_TICK, now, now)
+            wave = await wave_in_progress(uow)
+            if wave is None:
+                mark = await uow.engine_state.get_time(PLANNED_UNTIL)
+                if mark is None:
+                    mark = _first_mark(now, schedule)
+                if now <= mark:
+                    return TickResult(False, tuple(waves), planned, missed)
+                wave = WaveProgress(mark, now, tuple(schedule.wave_days(mark, now)))
+            window = (wave.after, wave.until)
+            if window not in known:
+                known[window] = await open_occasions(uow, wave.days, schedule, control)
+            step = await _plan_step(
+                uow, now, wave, known[window], schedule, admins, control, rows_per_step
+            )
+            if step.done:
+                await uow.engine_state.put_time(PLANNED_UNTIL, wave.until, now)
+                await uow.engine_state.forget(PLANNING)
+            else:
+                await uow.engine_state.put(PLANNING, step.wave.dumps(), now)
+        planned += step.planned
+        missed += step.missed
+        waves += [day for day in wave.days if day not in waves]
+        if step.done and wave.until >= now:
+            return TickResult(False, tuple(waves), planned, missed)
+        await asyncio.sleep((time.perf_counter() - started) * rest_per_step)
+
+
+async def wave_in_progress(uow: UnitOfWork) -> WaveProgress | None:
+    """The wave a tick began planning and has not finished, if any."""
+    text = await uow.engine_state.get(PLANNING)
+    return None if text is None else WaveProgress.loads(text)
 
 
 def _first_mark(now: dt.datetime, schedule: ReminderSchedule) -> dt.datetime:
@@ -92,24 +225,43 @@ def is_fresh(day: dt.date, now: dt.datetime, schedule: ReminderSchedule) -> bool
     return local.date() == day and local.time() < policy.working_hours_end
 
 
-async def _plan_waves(
+async def _plan_step(
     uow: UnitOfWork,
     now: dt.datetime,
-    days: Sequence[dt.date],
+    wave: WaveProgress,
+    still_open: Sequence[_Open],
     schedule: ReminderSchedule,
     admins: Sequence[int],
     control: ControlPolicy,
-) -> TickResult:
-    due = await reminders_due(uow, days, schedule, admins, control)
-    reviews = await reviews_waiting(uow, days, schedule, admins, control)
-    if not due and not reviews:
-        return TickResult(waves=tuple(days))
+    rows_per_step: int,
+) -> _Step:
+    """Plan the wave's next ``rows_per_step`` reminders at most, of the occasions
+    ``still_open``; the step that ends the wave also brings the missed list and the reviews.
+
+    An occasion reminds each of its chats once, so a page of its followers' chats is a page
+    of rows; reminders go to the outbox occasion by occasion, as the delivery worker, which
+    takes them in order, can then send to many chats at once.
+    """
+    days = wave.days
+    start = wave.occasion
+    todo = sorted(
+        (item for item in still_open if start is None or item.key >= start), key=lambda o: o.key
+    )
     fresh_days = {day for day in days if is_fresh(day, now, schedule)}
     messages: list[NewMessage] = []
-    for item, chats in due:
-        state = OutboxState.PENDING if item.day in fresh_days else OutboxState.MISSED
-        for chat_id, focus in chats.items():
-            messages.append(
+    occasion: OccasionKey | None = None
+    chat: int | None = None
+    for item in todo:
+        left = rows_per_step - len(messages)
+        if left <= 0:
+            occasion = item.key
+            break
+        after = wave.chat if item.key == wave.occasion else None
+        upto = await _page_end(uow, [item], schedule, after, left)
+        page = ChatRange(after=after, upto=upto)
+        fresh = item.day in fresh_days
+        for _, chats in await recipients(uow, [item], schedule, admins, page):
+            messages += [
                 NewMessage(
                     chat_id=chat_id,
                     control_point=item.occasion.point.id,
@@ -117,19 +269,55 @@ async def _plan_waves(
                     kind=item.occasion.kind,
                     due_at=schedule.send_instant(item.day),
                     payload={"agencies": sorted(focus), "day": item.day.isoformat()},
-                    state=state,
+                    state=OutboxState.PENDING if fresh else OutboxState.MISSED,
                 )
-            )
+                for chat_id, focus in sorted(chats.items())
+            ]
+        if upto is not None:
+            # The rest of this occasion's chats come in the next step.
+            occasion, chat = item.key, upto
+            break
     pending = [m for m in messages if m.state is OutboxState.PENDING]
     missed = [m for m in messages if m.state is OutboxState.MISSED]
     planned = await uow.outbox.enqueue(pending, now)
     recorded_missed = await uow.outbox.enqueue(missed, now)
-    if recorded_missed:
-        await uow.outbox.enqueue(_missed_digest(missed, admins, now), now)
+    counts = dict(wave.missed)
+    for message in missed:
+        key = (message.control_point, message.slot, str(message.payload.get("day")))
+        counts[key] = counts.get(key, 0) + 1
+    wave = replace(
+        wave,
+        occasion=occasion,
+        chat=chat,
+        planned=wave.planned + planned,
+        missed_recorded=wave.missed_recorded + recorded_missed,
+        missed=counts,
+    )
+    if occasion is not None:
+        return _Step(wave, planned, recorded_missed, done=False)
+    if wave.missed_recorded:
+        await uow.outbox.enqueue(_missed_digest(wave.missed, admins, now), now)
+    reviews = await reviews_waiting(uow, days, schedule, admins, control)
     # A controller is not told of a wait that a downtime made stale: the next day tells it.
-    fresh = {schedule.send_instant(day) for day in fresh_days}
-    planned += await uow.outbox.enqueue([r for r in reviews if r.due_at in fresh], now)
-    return TickResult(waves=tuple(days), planned=planned, missed=recorded_missed)
+    fresh_at = {schedule.send_instant(day) for day in fresh_days}
+    planned += await uow.outbox.enqueue([r for r in reviews if r.due_at in fresh_at], now)
+    return _Step(wave, planned, recorded_missed, done=True)
+
+
+async def _page_end(
+    uow: UnitOfWork,
+    still_open: Sequence[_Open],
+    schedule: ReminderSchedule,
+    after: int | None,
+    chats: int,
+) -> int | None:
+    """The last chat of the page that starts after ``after``: the ``chats``-th follower of
+    the open occasions; None when the page runs to the end (and holds every chat id above
+    ``after``, the controllers' and administrators' too)."""
+    agencies, tasks, departments = _targets(still_open, schedule)
+    return await uow.subscriptions.nth_follower_after(
+        agencies | departments, tasks, after=after, count=chats
+    )
 
 
 async def reminders_due(
@@ -138,13 +326,29 @@ async def reminders_due(
     schedule: ReminderSchedule,
     admins: Sequence[int],
     control: ControlPolicy,
+    chats: ChatRange = EVERY_CHAT,
 ) -> list[tuple[_Open, dict[int, set[str]]]]:
-    """The occasions of ``days`` still open, each with the chats it reminds and of whom.
+    """The occasions of ``days`` still open, each with the chats (of ``chats``) it reminds
+    and of whom."""
+    still_open = await open_occasions(uow, days, schedule, control)
+    if not still_open:
+        return []
+    return await recipients(uow, still_open, schedule, admins, chats)
+
+
+async def open_occasions(
+    uow: UnitOfWork,
+    days: Sequence[dt.date],
+    schedule: ReminderSchedule,
+    control: ControlPolicy,
+) -> list[_Open]:
+    """The occasions of ``days`` still open, each with the agencies it chases.
 
     Occasions come from the plan's points, and from the items whose date an extension or a
-    return moved (those follow their own date, not the point's). Chats that put an item off
-    hear nothing of it but its escalation until then. Occasions nobody follows are left out.
+    return moved (those follow their own date, not the point's).
     """
+    if not days:
+        return []
     moved = await uow.item_deadlines.every_current()
     occasions: list[tuple[dt.date, Occasion, str | None]] = [
         (day, occ, None) for day in days for occ in schedule.occasions_on(day)
@@ -165,19 +369,36 @@ async def reminders_due(
         else:
             chased = tuple(a for a in chased if a == agency)
         if chased:
-            still_open.append(_Open(day, occ, chased))
-    if not still_open:
-        return []
-    audiences = await _audiences(uow, still_open, schedule)
-    snoozes = await uow.snoozes.active(min(days))
+            still_open.append(_Open(day, occ, chased, agency))
+    return still_open
+
+
+async def recipients(
+    uow: UnitOfWork,
+    still_open: Sequence[_Open],
+    schedule: ReminderSchedule,
+    admins: Sequence[int],
+    chats: ChatRange = EVERY_CHAT,
+) -> list[tuple[_Open, dict[int, set[str]]]]:
+    """Each open occasion with the chats of ``chats`` it reminds and of whom.
+
+    Chats that put an item off hear nothing of it but its escalation until then.
+    Occasions nobody (in ``chats``) follows are left out.
+    """
+    agencies, tasks, departments = _targets(still_open, schedule)
+    heard = await audiences(
+        uow, agencies=agencies, tasks=tasks, departments=departments, chats=chats
+    )
+    snoozes = await uow.snoozes.active(min(item.day for item in still_open))
     snoozed = {(z.chat_id, z.control_point, z.agency): z.until for z in snoozes}
+    admins_here = [admin for admin in admins if admin in chats]
     found = []
     for item in still_open:
-        chats = _recipients(item, audiences, schedule.controls, admins)
+        reminded = _recipients(item, heard, schedule.controls, admins_here)
         if MESSAGE_KINDS[item.occasion.kind].audience is Audience.AGENCIES:
-            chats = _awake(chats, item, snoozed)
-        if chats:
-            found.append((item, chats))
+            reminded = _awake(reminded, item, snoozed)
+        if reminded:
+            found.append((item, reminded))
     return found
 
 
@@ -219,9 +440,10 @@ def _audience(occasion: Occasion) -> Audience | None:
     return MESSAGE_KINDS[occasion.kind].audience
 
 
-async def _audiences(
-    uow: UnitOfWork, still_open: Sequence[_Open], schedule: ReminderSchedule
-) -> Audiences:
+def _targets(
+    still_open: Sequence[_Open], schedule: ReminderSchedule
+) -> tuple[set[str], set[int], set[str]]:
+    """The agencies, tasks and controlling departments whose followers ``still_open`` reach."""
     agencies: set[str] = set()
     departments: set[str] = set()
     for item in still_open:
@@ -230,7 +452,7 @@ async def _audiences(
         else:
             agencies.update(item.agencies)
     tasks = {item.occasion.point.task for item in still_open}
-    return await audiences(uow, agencies=agencies, tasks=tasks, departments=departments)
+    return agencies, tasks, departments
 
 
 def _recipients(
@@ -335,11 +557,8 @@ async def reviews_waiting(
 
 
 def _missed_digest(
-    missed: Sequence[NewMessage], admins: Sequence[int], now: dt.datetime
+    counts: Mapping[tuple[str, str, str], int], admins: Sequence[int], now: dt.datetime
 ) -> list[NewMessage]:
-    counts: dict[tuple[str, str, str], int] = defaultdict(int)
-    for message in missed:
-        counts[(message.control_point, message.slot, str(message.payload.get("day")))] += 1
     items = [
         {"point": point, "slot": slot, "day": day, "chats": n}
         for (point, slot, day), n in sorted(counts.items(), key=lambda kv: (kv[0][2], kv[0][0]))
@@ -351,7 +570,7 @@ def _missed_digest(
             slot=now.isoformat(timespec="seconds"),
             kind=MessageKind.MISSED_DIGEST,
             due_at=now,
-            payload={"total": len(missed), "items": items},
+            payload={"total": sum(counts.values()), "items": items},
         )
         for admin in admins
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import text
+from sqlalchemy import delete, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.storage.tables import EngineStateRow
@@ -30,6 +30,9 @@ class EngineStateRepository:
             key=["key"],
         )
 
+    async def forget(self, key: str) -> None:
+        await self._session.execute(delete(EngineStateRow).where(EngineStateRow.key == key))
+
     async def get_time(self, key: str) -> dt.datetime | None:
         value = await self.get(key)
         return None if value is None else dt.datetime.fromisoformat(value)
@@ -40,6 +43,8 @@ class EngineStateRepository:
     async def try_lock_planning(self) -> bool:
         """Take the planning lock until the transaction ends; False if another holds it.
 
+        A wave is planned in several transactions, and each takes the lock anew: between
+        them another instance may take a step of the same wave, from the recorded progress.
         On PostgreSQL this is a transaction-level advisory lock, so instances sharing
         the database plan one at a time. SQLite allows one writer at a time anyway.
         """

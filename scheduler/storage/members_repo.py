@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scheduler.storage.chat_range import EVERY_CHAT, ChatRange
 from scheduler.storage.records import record
 from scheduler.storage.tables import InviteRow, MembershipRow, UserRow
 from scheduler.storage.writes import changed_rows, upsert
@@ -82,8 +83,11 @@ class MembersRepository:
         rows = await self._session.execute(_OF_USER, {"user": user_id})
         return [Member(*row) for row in rows]
 
-    async def with_role(self, agencies: Iterable[str], role: str) -> list[Member]:
-        """The active members of any of ``agencies`` who hold ``role``."""
+    async def with_role(
+        self, agencies: Iterable[str], role: str, *, users: ChatRange = EVERY_CHAT
+    ) -> list[Member]:
+        """The active members of any of ``agencies`` who hold ``role``, of ``users`` (whose
+        private chats have the users' ids)."""
         codes = sorted(set(agencies))
         if not codes:
             return []
@@ -92,6 +96,7 @@ class MembersRepository:
                 MembershipRow.agency.in_(codes),
                 MembershipRow.role == role,
                 MembershipRow.active.is_(True),
+                users.where(MembershipRow.user_id),
             )
         )
         return [Member(*row) for row in rows]

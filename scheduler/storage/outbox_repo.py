@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -134,12 +134,29 @@ class OutboxRepository:
         lease: dt.timedelta,
         kinds: Sequence[MessageKind] | None = None,
     ) -> list[OutboxItem]:
-        """Take up to ``limit`` due rows for ``worker``, oldest first, and mark them sending."""
-        ready = or_(
-            and_(OutboxRow.state == OutboxState.PENDING, OutboxRow.next_attempt_at <= now),
-            and_(OutboxRow.state == OutboxState.SENDING, OutboxRow.claimed_at < now - lease),
-        )
-        candidates = select(OutboxRow.id).where(ready)
+        """Take up to ``limit`` due rows for ``worker``, oldest first, and mark them sending.
+
+        Rows whose lease ran out go first, then the queue of pending rows. Each is its own
+        condition on the queue index, read in its order (due time, then id), so a claim
+        reads ``limit`` rows however long the queue: with one condition for both, the
+        engines would sort every due row of a large wave at each claim.
+        """
+        stale = and_(OutboxRow.state == OutboxState.SENDING, OutboxRow.claimed_at < now - lease)
+        ready = and_(OutboxRow.state == OutboxState.PENDING, OutboxRow.next_attempt_at <= now)
+        claimed = await self._claim_where(stale, now, worker, limit, kinds)
+        if len(claimed) < limit:
+            claimed += await self._claim_where(ready, now, worker, limit - len(claimed), kinds)
+        return sorted(claimed, key=lambda i: (i.due_at, i.id))
+
+    async def _claim_where(
+        self,
+        condition: ColumnElement[bool],
+        now: dt.datetime,
+        worker: str,
+        limit: int,
+        kinds: Sequence[MessageKind] | None,
+    ) -> list[OutboxItem]:
+        candidates = select(OutboxRow.id).where(condition)
         if kinds is not None:
             candidates = candidates.where(OutboxRow.kind.in_(list(kinds)))
         # A materialised CTE picks the rows once. As a plain IN (subquery) PostgreSQL may
@@ -154,13 +171,13 @@ class OutboxRepository:
         )
         stmt = (
             update(OutboxRow)
-            .where(OutboxRow.id.in_(select(picked.c.id)), ready)
+            .where(OutboxRow.id.in_(select(picked.c.id)), condition)
             .values(state=OutboxState.SENDING, claimed_by=worker, claimed_at=now)
             .returning(OutboxRow)
             .execution_options(synchronize_session=False)
         )
         rows = (await self._session.execute(stmt)).scalars().all()
-        return sorted((_item(r) for r in rows), key=lambda i: (i.due_at, i.id))
+        return [_item(r) for r in rows]
 
     # Each mark is fenced by the claim: it takes only while the row is still "sending" for
     # the worker that marks it. A send slower than the lease lets another worker take the

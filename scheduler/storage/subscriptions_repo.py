@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scheduler.storage.chat_range import EVERY_CHAT, ChatRange
 from scheduler.storage.tables import ChatRow, SubscriptionRow
 from scheduler.storage.writes import changed_rows, upsert
 from scheduler.vocabulary.subscriptions import Follow
@@ -71,9 +72,14 @@ class SubscriptionRepository:
         return [_subscription(*row) for row in rows]
 
     async def followers(
-        self, agencies: Iterable[str] = (), tasks: Iterable[int] = ()
+        self,
+        agencies: Iterable[str] = (),
+        tasks: Iterable[int] = (),
+        *,
+        chats: ChatRange = EVERY_CHAT,
     ) -> list[Subscription]:
-        """Active subscriptions to any of the agencies or tasks, in active chats only."""
+        """Active subscriptions to any of the agencies or tasks, in active chats only, of the
+        chats in ``chats``."""
         agency_list = sorted(set(agencies))
         task_list = sorted({str(t) for t in tasks})
         found: list[Subscription] = []
@@ -88,10 +94,54 @@ class SubscriptionRepository:
                     SubscriptionRow.target.in_(targets),
                     SubscriptionRow.active.is_(True),
                     ChatRow.active.is_not(False),
+                    chats.where(SubscriptionRow.chat_id),
                 )
             )
             found.extend(_subscription(*row) for row in rows)
         return found
+
+    async def nth_follower_after(
+        self,
+        agencies: Iterable[str],
+        tasks: Iterable[int],
+        *,
+        after: int | None,
+        count: int,
+    ) -> int | None:
+        """The ``count``-th chat, in id order after ``after``, that ``followers`` would find;
+        None when fewer than ``count`` such chats remain.
+
+        It bounds a page of recipients: the chats after ``after`` up to this one.
+        """
+        agency_list = sorted(set(agencies))
+        task_list = sorted({str(t) for t in tasks})
+        targets: list[ColumnElement[bool]] = []
+        if agency_list:
+            targets.append(
+                and_(SubscriptionRow.kind == Follow.AGENCY, SubscriptionRow.target.in_(agency_list))
+            )
+        if task_list:
+            targets.append(
+                and_(SubscriptionRow.kind == Follow.TASK, SubscriptionRow.target.in_(task_list))
+            )
+        if not targets:
+            return None
+        query = (
+            select(SubscriptionRow.chat_id)
+            .join(ChatRow, ChatRow.id == SubscriptionRow.chat_id, isouter=True)
+            .where(
+                or_(*targets),
+                SubscriptionRow.active.is_(True),
+                ChatRow.active.is_not(False),
+                ChatRange(after=after).where(SubscriptionRow.chat_id),
+            )
+            .distinct()
+            .order_by(SubscriptionRow.chat_id)
+            .offset(count - 1)
+            .limit(1)
+        )
+        found = await self._session.scalar(query)
+        return None if found is None else int(found)
 
     async def deactivate_chat(self, chat_id: int) -> int:
         """The bot was blocked or removed: stop every subscription of that chat."""

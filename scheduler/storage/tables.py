@@ -182,7 +182,7 @@ class OutboxRow(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         UniqueConstraint("chat_id", "control_point", "slot"),
-        Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),
+        Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at", "id"),
         Index("ix_outbox_chat_message", "chat_id", "message_id"),
     )
 
