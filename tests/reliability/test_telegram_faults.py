@@ -14,8 +14,10 @@ copies must fall inside the outage's window and be no more than the worker's con
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import inspect
+import time
 from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,7 +29,10 @@ from sandbox.botapi.server import BotApiServer
 from scheduler.clock import FakeClock, SystemClock
 from scheduler.delivery.ratelimit import Limits, RateLimiter
 from scheduler.delivery.worker import DeliveryWorker
+from scheduler.reminders.planner import wave_in_progress
 from scheduler.storage.outbox_repo import OutboxState
+from scheduler.storage.tables import OutboxRow
+from scheduler.storage.unit_of_work import Database
 from scheduler.vocabulary.messages import MessageKind
 from tests.e2e.harness import running_bot
 from tests.reliability.broadcast_faults import (
@@ -70,6 +75,18 @@ def _extra_copies(
     return extra
 
 
+async def _planned_wave(db: Database) -> list[OutboxRow]:
+    """The outbox once no wave is half planned (by this tick or the bot's own)."""
+    deadline = time.monotonic() + 30
+    while True:
+        async with db.unit_of_work() as uow:
+            in_progress = await wave_in_progress(uow)
+        if in_progress is None:
+            return await outbox(db)
+        assert time.monotonic() < deadline, "the wave was not planned within 30 s"
+        await asyncio.sleep(0.05)
+
+
 # Stopping the fake server can leave a connection it accepted but never served; its
 # coroutine is then collected after the server's loop closed, which pytest reports.
 SERVER_STOP_LEFTOVERS = pytest.mark.filterwarnings(
@@ -109,9 +126,16 @@ async def test_a_reminder_wave_through_telegram_faults(
         reachable = [c for c in private if c not in blocked] + [-61_001, -61_002]
         await subscribe(svc.db, [*private, *missing, *groups], "МСМ", clock.now())
         clock.set(dt.datetime(2016, 6, 30, 9, 0, 30, tzinfo=ALMATY))
-        result = await run_tick(svc)
-        points_per_chat = result.planned // (len(private) + len(missing) + len(groups))
-        assert points_per_chat >= 2 and result.planned % points_per_chat == 0
+        await run_tick(svc)
+        # The bot's own scheduled tick may take some of the wave's steps: count the rows.
+        # Sending starts between steps, so the kicked group, unsubscribed by its first 403,
+        # is left out of the occasions planned after that.
+        per_chat = Counter(row.chat_id for row in await _planned_wave(svc.db))
+        points_per_chat = max(per_chat.values())
+        assert points_per_chat >= 2 and per_chat[kicked] <= points_per_chat
+        assert {c: n for c, n in per_chat.items() if c != kicked} == dict.fromkeys(
+            [*private, *missing, *groups[:3]], points_per_chat
+        )
         async with real_time(clock):
             await sends_reach(botapi, 60, within=10)
             lost = take_down(botapi, 2.0)
