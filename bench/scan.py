@@ -17,11 +17,13 @@ a schema of its own in ``TEST_POSTGRES_URL``), and times ``scheduler.reminders.p
 * ``same_due_ms``: the same wave, the same subscriptions, but a plan of ``same_due_tasks``
   tasks (a tenth of the size), to show that a tick costs what is due, not the plan's size.
 
-The tick plans a wave a page of chats per transaction: ``steps`` is how many
-transactions the measured wave took, ``step_max_ms`` and ``step_p99_ms`` the slowest and
-the 99th percentile of them (each from its first statement to its commit), the time any
-other writer may have to wait for one. The bot's tick rests between steps (as long as a
-step took); here the steps run back to back, so ``due1pct_ms`` is the work of planning.
+The tick plans a wave a page of chats per step: a reader works the step out, and a
+transaction writes it. ``steps`` is how many writing transactions the measured wave took,
+``step_max_ms`` and ``step_p99_ms`` the slowest and the 99th percentile of them (each from
+its first statement to its commit), the time any other writer may have to wait for one;
+``read_max_ms`` and ``read_p99_ms`` are the same of the readers, which keep nobody waiting.
+The bot's tick rests between steps (as long as a step took); here the steps run back to
+back, so ``due1pct_ms`` is the work of planning.
 
 ``rss_mb`` is this process's peak resident memory, data generation included. The last
 line printed holds the figures.
@@ -59,6 +61,7 @@ from scheduler.reminders.schedule import ReminderSchedule
 from scheduler.storage.engine import create_engine
 from scheduler.storage.migrate import upgrade
 from scheduler.storage.tables import OutboxRow
+from scheduler.storage.turn import Turn
 from scheduler.storage.unit_of_work import Database, UnitOfWork
 from scheduler.workdays import WorkingCalendar
 
@@ -83,6 +86,8 @@ class Figures:
     steps: int = 0
     step_max_ms: float = 0.0
     step_p99_ms: float = 0.0
+    read_max_ms: float = 0.0
+    read_p99_ms: float = 0.0
 
     def line(self) -> str:
         return (
@@ -92,14 +97,18 @@ class Figures:
             f"same_due_tasks={self.same_due_tasks} same_due_ms={self.same_due_ms:.1f} "
             f"same_due_planned={self.same_due_planned} steps={self.steps} "
             f"step_max_ms={self.step_max_ms:.1f} step_p99_ms={self.step_p99_ms:.1f} "
+            f"read_max_ms={self.read_max_ms:.1f} read_p99_ms={self.read_p99_ms:.1f} "
             f"rss_mb={self.rss_mb:.0f}"
         )
 
 
 class _TimedUnit(UnitOfWork):
-    def __init__(self, db: TimedDatabase) -> None:
-        super().__init__(db.sessions, db.turn, db.bell)
-        self._db = db
+    def __init__(
+        self, db: TimedDatabase, *, reads_only: bool = False, background: bool = False
+    ) -> None:
+        turn = None if reads_only else db.turn
+        super().__init__(db.sessions, turn, db.bell, reads_only=reads_only, background=background)
+        self._times = db.reads_ms if reads_only else db.transactions_ms
         self._started = 0.0
 
     async def __aenter__(self) -> _TimedUnit:
@@ -111,22 +120,27 @@ class _TimedUnit(UnitOfWork):
         try:
             await super().__aexit__(*exc)  # type: ignore[arg-type]
         finally:
-            self._db.transactions_ms.append((time.perf_counter() - self._started) * 1000)
+            self._times.append((time.perf_counter() - self._started) * 1000)
 
 
 class TimedDatabase(Database):
-    """A database that keeps how long each of its units of work held a transaction."""
+    """A database that keeps how long each of its units of work held a transaction, the
+    writing ones and the reading ones apart."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine)
         self.transactions_ms: list[float] = []
+        self.reads_ms: list[float] = []
 
     @property
-    def turn(self) -> asyncio.Lock | None:
+    def turn(self) -> Turn | None:
         return self._turn
 
-    def unit_of_work(self) -> UnitOfWork:
-        return _TimedUnit(self)
+    def unit_of_work(self, *, background: bool = False) -> UnitOfWork:
+        return _TimedUnit(self, background=background)
+
+    def reading(self) -> UnitOfWork:
+        return _TimedUnit(self, reads_only=True)
 
 
 @contextlib.asynccontextmanager
@@ -189,14 +203,16 @@ class Wave:
     ms: float
     planned: int
     steps_ms: list[float]
+    reads_ms: list[float]
 
 
 async def time_wave(db: TimedDatabase, schedule: ReminderSchedule, day: dt.date, runs: int) -> Wave:
-    timings, planned, steps = [], 0, []
+    timings, planned, steps, reads = [], 0, [], []
     for _ in range(runs):
         await reset_wave(db, day)
         clock = FakeClock(local(day, 9, 0, 30))
         db.transactions_ms.clear()
+        db.reads_ms.clear()
         started = time.perf_counter()
         # The steps back to back: the work of planning, without the rests the bot takes.
         result = await tick(db, clock, schedule, ADMINS, DEFAULT_CONTROL, rest_per_step=0.0)
@@ -205,7 +221,8 @@ async def time_wave(db: TimedDatabase, schedule: ReminderSchedule, day: dt.date,
             raise RuntimeError(f"the tick did not plan the wave of {day}: {result}")
         planned = result.planned
         steps.extend(db.transactions_ms)
-    return Wave(statistics.median(timings), planned, steps)
+        reads.extend(db.reads_ms)
+    return Wave(statistics.median(timings), planned, steps, reads)
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -274,6 +291,8 @@ async def scan(
         steps=len(wave.steps_ms) // runs,
         step_max_ms=max(wave.steps_ms),
         step_p99_ms=percentile(wave.steps_ms, 99),
+        read_max_ms=max(wave.reads_ms),
+        read_p99_ms=percentile(wave.reads_ms, 99),
     )
 
 

@@ -55,6 +55,8 @@ def test_scan_prints_its_figures() -> None:
         "steps",
         "step_max_ms",
         "step_p99_ms",
+        "read_max_ms",
+        "read_p99_ms",
         "rss_mb",
     }
     assert set(pairs) == numeric | {"engine"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dtm
 import threading
 import time
@@ -254,6 +255,35 @@ async def test_long_poll_returns_when_an_update_arrives(
     updates = await asyncio.wait_for(poll, 2)
     assert [u.message.text for u in updates if u.message] == ["late"]
     assert time.monotonic() - started < 1.5
+
+
+async def test_calls_since_a_mark_leave_out_a_poll_begun_before_it_and_survive_a_clear(
+    bot: Bot, botapi: BotApiServer, user_chat: int
+) -> None:
+    await bot.send_message(user_chat, "before the mark")
+    poll = asyncio.create_task(bot.get_updates(timeout=3))
+    await asyncio.sleep(0.2)
+    mark = botapi.mark()
+    await bot.send_message(user_chat, "after the mark")
+    injector = threading.Thread(target=botapi.send_text, args=(user_chat, "ends the poll"))
+    injector.start()
+    injector.join()
+    await asyncio.wait_for(poll, 2)
+    # The poll finished after the mark, but was numbered before it.
+    assert [c.method for c in botapi.calls(since=mark)] == ["sendMessage"]
+    assert [c.params["text"] for c in botapi.calls(method="sendMessage", since=mark)] == [
+        "after the mark"
+    ]
+    assert botapi.calls(since=botapi.mark()) == []
+    botapi.clear_calls()
+    poll = asyncio.create_task(bot.get_updates(timeout=3))
+    await asyncio.sleep(0.2)
+    after_clear = botapi.mark()
+    await bot.send_message(user_chat, "after the clear")
+    assert [c.params["text"] for c in botapi.calls(since=after_clear)] == ["after the clear"]
+    poll.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await poll
 
 
 async def test_long_poll_times_out_empty(bot: Bot) -> None:

@@ -287,7 +287,7 @@ class Controls:
         """Recorded calls in the order they finished, filtered by method, chat and mark."""
         wanted = method_set(method)
         with self.state.lock:
-            recorded = list(self.state.calls)
+            recorded = list(self.state.calls) if since is None else self.state.calls_since(since)
         return [
             call
             for call in recorded
@@ -304,6 +304,7 @@ class Controls:
 
     def clear_calls(self) -> None:
         with self.state.lock:
+            self.state.calls_cleared += len(self.state.calls)
             self.state.calls.clear()
 
     def mark(self) -> int:

@@ -69,6 +69,12 @@ class BotState:
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
     calls: list[Call] = field(default_factory=list)
     next_call_seq: int = 1
+    # How many calls were recorded when each sequence number was handed out (seq 1 first):
+    # a call numbered n or later is recorded after that many, so a look at the calls since
+    # a mark skips those before it instead of reading the whole record.
+    calls_before_seq: list[int] = field(default_factory=list)
+    # The calls cleared from the record so far; the counts above include them.
+    calls_cleared: int = 0
     rate_limit: bool = False
     enforcer: RateEnforcer = field(default_factory=RateEnforcer)
     update_listener: Callable[[], None] | None = None
@@ -232,7 +238,16 @@ class BotState:
     def _reserve_seq(self) -> int:
         seq = self.next_call_seq
         self.next_call_seq += 1
+        self.calls_before_seq.append(self.calls_cleared + len(self.calls))
         return seq
+
+    def calls_since(self, since: int) -> list[Call]:
+        """The recorded calls that may be numbered ``since`` or later (a superset of them)."""
+        if since > len(self.calls_before_seq):
+            start = len(self.calls)
+        else:
+            start = max(0, self.calls_before_seq[max(since, 1) - 1] - self.calls_cleared)
+        return self.calls[start:]
 
     def _record(
         self,

@@ -148,7 +148,7 @@ class DeliveryWorker:
             # pile up messages that may go out twice.
             await self._record_unrecorded()
             claimed_at = self._clock.now()
-            async with self._db.unit_of_work() as uow:
+            async with self._db.unit_of_work(background=True) as uow:
                 items = await uow.outbox.claim(
                     claimed_at,
                     self.worker_id,
@@ -402,7 +402,7 @@ class DeliveryWorker:
             return
         waiting = dict(self._unrecorded)
         lost = []
-        async with self._db.unit_of_work() as uow:
+        async with self._db.unit_of_work(background=True) as uow:
             for item_id, (at, message_id) in waiting.items():
                 if not await uow.outbox.mark_sent(item_id, at, message_id, by=self.worker_id):
                     lost.append(item_id)
@@ -428,7 +428,7 @@ class DeliveryWorker:
         """Run ``action`` in a transaction of its own, trying again if the database balks."""
         for attempt in range(1, RECORD_TRIES + 1):
             try:
-                async with self._db.unit_of_work() as uow:
+                async with self._db.unit_of_work(background=True) as uow:
                     return await action(uow)
             except Exception:
                 if attempt == RECORD_TRIES:

@@ -135,11 +135,18 @@ class WaveProgress:
 
 
 @dataclass(frozen=True)
-class _Step:
+class _Draft:
+    """A step worked out from the wave's record: its messages, and the wave after them."""
+
     wave: WaveProgress
-    planned: int
-    missed: int
-    done: bool
+    pending: list[NewMessage]
+    missed: list[NewMessage]
+    # The administrators' list and the controllers' reminders, with the wave's last step.
+    closing: list[NewMessage]
+
+    @property
+    def done(self) -> bool:
+        return self.wave.occasion is None
 
 
 async def tick(
@@ -155,8 +162,11 @@ async def tick(
     """Plan what is due now, ``rows_per_step`` reminders at most a transaction; one instance
     at a time.
 
-    Each step takes the planning lock and reads the wave's record afresh, so steps of two
-    instances never overlap: one that finds the lock taken stops, and the holder goes on.
+    A step is worked out by a reader, which keeps no writer waiting, and written by a short
+    transaction that takes the planning lock and reads the wave's record afresh: when the
+    record is no longer the one the step was worked out from (another instance took a step
+    meanwhile), nothing is written and the step is worked out again. Steps of two instances
+    never overlap, and one that finds the lock taken stops while the holder goes on.
     """
     now = clock.now()
     waves: list[dt.date] = []
@@ -167,38 +177,69 @@ async def tick(
     known: dict[tuple[dt.datetime, dt.datetime], list[_Open]] = {}
     while True:
         started = time.perf_counter()
-        async with db.unit_of_work() as uow:
+        async with db.reading() as uow:
+            record = await _record(uow)
+            wave = _wave_of(record, now, schedule)
+            draft = None
+            if wave is not None:
+                window = (wave.after, wave.until)
+                if window not in known:
+                    known[window] = await open_occasions(uow, wave.days, schedule, control)
+                draft = await _draft_step(
+                    uow, now, wave, known[window], schedule, admins, control, rows_per_step
+                )
+        async with db.unit_of_work(background=True) as uow:
             if not await uow.engine_state.try_lock_planning():
                 return TickResult(not stepped, tuple(waves), planned, missed)
             stepped = True
             # Written first: on SQLite the write takes the database's write lock, so the
             # record read next cannot change under this step.
             await uow.engine_state.put_time(LAST_TICK, now, now)
-            wave = await wave_in_progress(uow)
-            if wave is None:
-                mark = await uow.engine_state.get_time(PLANNED_UNTIL)
-                if mark is None:
-                    mark = _first_mark(now, schedule)
-                if now <= mark:
-                    return TickResult(False, tuple(waves), planned, missed)
-                wave = WaveProgress(mark, now, tuple(schedule.wave_days(mark, now)))
-            window = (wave.after, wave.until)
-            if window not in known:
-                known[window] = await open_occasions(uow, wave.days, schedule, control)
-            step = await _plan_step(
-                uow, now, wave, known[window], schedule, admins, control, rows_per_step
+            if await _record(uow) != record:
+                continue
+            if wave is None or draft is None:
+                return TickResult(False, tuple(waves), planned, missed)
+            step_planned = await uow.outbox.enqueue(draft.pending, now)
+            step_missed = await uow.outbox.enqueue(draft.missed, now)
+            wave = replace(
+                draft.wave,
+                planned=wave.planned + step_planned,
+                missed_recorded=wave.missed_recorded + step_missed,
             )
-            if step.done:
+            if draft.done:
+                if wave.missed_recorded:
+                    await uow.outbox.enqueue(_missed_digest(wave.missed, admins, now), now)
+                step_planned += await uow.outbox.enqueue(draft.closing, now)
                 await uow.engine_state.put_time(PLANNED_UNTIL, wave.until, now)
                 await uow.engine_state.forget(PLANNING)
             else:
-                await uow.engine_state.put(PLANNING, step.wave.dumps(), now)
-        planned += step.planned
-        missed += step.missed
+                await uow.engine_state.put(PLANNING, wave.dumps(), now)
+        planned += step_planned
+        missed += step_missed
         waves += [day for day in wave.days if day not in waves]
-        if step.done and wave.until >= now:
+        if draft.done and wave.until >= now:
             return TickResult(False, tuple(waves), planned, missed)
         await asyncio.sleep((time.perf_counter() - started) * rest_per_step)
+
+
+_Record = tuple[str | None, dt.datetime | None]
+
+
+async def _record(uow: UnitOfWork) -> _Record:
+    """The wave being planned, as recorded, and the moment planned up to."""
+    return await uow.engine_state.get(PLANNING), await uow.engine_state.get_time(PLANNED_UNTIL)
+
+
+def _wave_of(record: _Record, now: dt.datetime, schedule: ReminderSchedule) -> WaveProgress | None:
+    """The wave to plan a step of: the one recorded, else the one due since the mark."""
+    planning, mark = record
+    if planning is not None:
+        return WaveProgress.loads(planning)
+    if mark is None:
+        mark = _first_mark(now, schedule)
+    if now <= mark:
+        return None
+    return WaveProgress(mark, now, tuple(schedule.wave_days(mark, now)))
 
 
 async def wave_in_progress(uow: UnitOfWork) -> WaveProgress | None:
@@ -225,7 +266,7 @@ def is_fresh(day: dt.date, now: dt.datetime, schedule: ReminderSchedule) -> bool
     return local.date() == day and local.time() < policy.working_hours_end
 
 
-async def _plan_step(
+async def _draft_step(
     uow: UnitOfWork,
     now: dt.datetime,
     wave: WaveProgress,
@@ -234,9 +275,9 @@ async def _plan_step(
     admins: Sequence[int],
     control: ControlPolicy,
     rows_per_step: int,
-) -> _Step:
-    """Plan the wave's next ``rows_per_step`` reminders at most, of the occasions
-    ``still_open``; the step that ends the wave also brings the missed list and the reviews.
+) -> _Draft:
+    """The wave's next ``rows_per_step`` reminders at most, of the occasions ``still_open``;
+    the step that ends the wave also brings the controllers' reminders of waiting reports.
 
     An occasion reminds each of its chats once, so a page of its followers' chats is a page
     of rows; reminders go to the outbox occasion by occasion, as the delivery worker, which
@@ -279,29 +320,18 @@ async def _plan_step(
             break
     pending = [m for m in messages if m.state is OutboxState.PENDING]
     missed = [m for m in messages if m.state is OutboxState.MISSED]
-    planned = await uow.outbox.enqueue(pending, now)
-    recorded_missed = await uow.outbox.enqueue(missed, now)
     counts = dict(wave.missed)
     for message in missed:
         key = (message.control_point, message.slot, str(message.payload.get("day")))
         counts[key] = counts.get(key, 0) + 1
-    wave = replace(
-        wave,
-        occasion=occasion,
-        chat=chat,
-        planned=wave.planned + planned,
-        missed_recorded=wave.missed_recorded + recorded_missed,
-        missed=counts,
-    )
-    if occasion is not None:
-        return _Step(wave, planned, recorded_missed, done=False)
-    if wave.missed_recorded:
-        await uow.outbox.enqueue(_missed_digest(wave.missed, admins, now), now)
-    reviews = await reviews_waiting(uow, days, schedule, admins, control)
-    # A controller is not told of a wait that a downtime made stale: the next day tells it.
-    fresh_at = {schedule.send_instant(day) for day in fresh_days}
-    planned += await uow.outbox.enqueue([r for r in reviews if r.due_at in fresh_at], now)
-    return _Step(wave, planned, recorded_missed, done=True)
+    wave = replace(wave, occasion=occasion, chat=chat, missed=counts)
+    closing: list[NewMessage] = []
+    if occasion is None:
+        reviews = await reviews_waiting(uow, days, schedule, admins, control)
+        # A controller is not told of a wait that a downtime made stale: the next day tells it.
+        fresh_at = {schedule.send_instant(day) for day in fresh_days}
+        closing = [r for r in reviews if r.due_at in fresh_at]
+    return _Draft(wave, pending, missed, closing)
 
 
 async def _page_end(

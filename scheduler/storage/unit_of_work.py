@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import logging
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from scheduler.storage.requests_repo import (
 from scheduler.storage.reviews_repo import ItemDeadlinesRepository, ReviewsRepository
 from scheduler.storage.status_repo import StatusRepository
 from scheduler.storage.subscriptions_repo import SubscriptionRepository
+from scheduler.storage.turn import Turn
 
 log = logging.getLogger("eskertu.storage")
 
@@ -67,10 +67,15 @@ class UnitOfWork:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        turn: asyncio.Lock | None = None,
+        turn: Turn | None = None,
         bell: OutboxBell | None = None,
+        *,
+        reads_only: bool = False,
+        background: bool = False,
     ) -> None:
         self._sessions = sessions
+        self._reads_only = reads_only
+        self._urgent = not background
         self._session: AsyncSession | None = None
         self._turn = turn
         self._holds_turn = False
@@ -84,7 +89,7 @@ class UnitOfWork:
 
     async def __aenter__(self) -> Self:
         if self._turn is not None and not _inside_unit.get():
-            await self._turn.acquire()
+            await self._turn.acquire(urgent=self._urgent)
             self._holds_turn = True
             _inside_unit.set(True)
         self._session = self._sessions()
@@ -117,7 +122,7 @@ class UnitOfWork:
         session = self.session
         planned = 0
         try:
-            if exc_type is None:
+            if exc_type is None and not self._reads_only:
                 await session.commit()
                 planned = self.outbox.planned
             else:
@@ -147,9 +152,8 @@ class Database:
         self.engine = engine
         self.bell = bell
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
-        # SQLite lets one writer in at a time and makes the others sleep and poll; queueing
-        # this process's transactions in turn is faster and fair. PostgreSQL needs no turn.
-        self._turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        # PostgreSQL lets many writers in at once and needs no turn (``turn``).
+        self._turn = Turn() if engine.dialect.name == "sqlite" else None
 
     @property
     def dialect(self) -> str:
@@ -158,5 +162,13 @@ class Database:
     async def close(self) -> None:
         await self.engine.dispose()
 
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self._turn, self.bell)
+    def unit_of_work(self, *, background: bool = False) -> UnitOfWork:
+        """A unit of work; ``background`` for one nobody is waiting for (the planner's, the
+        delivery worker's), which on SQLite lets the urgent ones write first."""
+        return UnitOfWork(self.sessions, self._turn, self.bell, background=background)
+
+    def reading(self) -> UnitOfWork:
+        """A unit of work that only reads: it does not wait for the turn, and whatever it
+        might write is rolled back. On SQLite a reader sees the last commit (WAL) while a
+        writer holds the database, so long reads need not keep the writers waiting."""
+        return UnitOfWork(self.sessions, None, None, reads_only=True)

@@ -32,7 +32,8 @@ class Prepared:
 async def prepare(core: Core, item: OutboxItem) -> Prepared:
     """The facts of a reminder (None when it is no longer needed) and its chat's language."""
     runtime = core.runtime
-    async with core.db.unit_of_work() as uow:
+    # Only reads: on SQLite it need not wait for the writers' turn.
+    async with core.db.reading() as uow:
         # A group speaks its own language; a private chat its user's.
         user = item.chat_id if item.chat_id > 0 else None
         prefs = await uow.contacts.language_prefs(user, item.chat_id)

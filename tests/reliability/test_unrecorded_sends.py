@@ -31,10 +31,10 @@ class RefusingDatabase:
         self._db = db
         self.refusing = False
 
-    def unit_of_work(self) -> UnitOfWork:
+    def unit_of_work(self, *, background: bool = False) -> UnitOfWork:
         if self.refusing:
             raise OSError("database is locked")
-        return self._db.unit_of_work()
+        return self._db.unit_of_work(background=background)
 
 
 async def test_a_refused_record_of_a_send_is_kept_and_written_before_new_claims(

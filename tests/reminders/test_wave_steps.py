@@ -98,8 +98,8 @@ class _CountingUnit(UnitOfWork):
     """A unit of work that, once its database has let ``survive`` commit, fails at commit
     as a process dying there would: nothing it wrote remains."""
 
-    def __init__(self, db: CrashingDatabase) -> None:
-        super().__init__(db.sessions, db._turn, db.bell)
+    def __init__(self, db: CrashingDatabase, *, background: bool) -> None:
+        super().__init__(db.sessions, db._turn, db.bell, background=background)
         self._db = db
 
     async def __aexit__(
@@ -123,8 +123,8 @@ class CrashingDatabase(Database):
         self.survive = survive
         self.committed = 0
 
-    def unit_of_work(self) -> UnitOfWork:
-        return _CountingUnit(self)
+    def unit_of_work(self, *, background: bool = False) -> UnitOfWork:
+        return _CountingUnit(self, background=background)
 
 
 async def test_a_wave_of_many_steps_is_planned_once(db: Database) -> None:
@@ -189,6 +189,52 @@ async def test_two_instances_ticking_at_once_plan_each_reminder_once(
         for other in others:
             await other.close()
     assert sum(r.planned for r in results) == len(REMINDED)
+    _reminded_once(await _rows(db))
+    assert await _planned_until(db) == clock.now()
+
+
+class _ReaderThenOther(UnitOfWork):
+    """A reading unit after which, the first time, another instance plans the whole wave:
+    the step just worked out is then out of date before it is written."""
+
+    def __init__(self, db: OvertakenDatabase) -> None:
+        super().__init__(db.sessions, None, None, reads_only=True)
+        self._db = db
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await super().__aexit__(exc_type, exc, tb)
+        if not self._db.overtaken:
+            self._db.overtaken = True
+            other = Database(self._db.engine)
+            self._db.other_planned = (
+                await tick(other, self._db.clock, SCHEDULE, [ADMIN], DONE_CLOSES)
+            ).planned
+
+
+class OvertakenDatabase(Database):
+    def __init__(self, engine: AsyncEngine, clock: FakeClock) -> None:
+        super().__init__(engine)
+        self.clock = clock
+        self.overtaken = False
+        self.other_planned = 0
+
+    def reading(self) -> UnitOfWork:
+        return _ReaderThenOther(self)
+
+
+async def test_a_step_worked_out_from_a_record_since_moved_on_is_not_written(
+    db: Database,
+) -> None:
+    clock = await _ready(db)
+    slow = OvertakenDatabase(db.engine, clock)
+    result = await tick(slow, clock, SCHEDULE, [ADMIN], DONE_CLOSES, rows_per_step=STEP)
+    assert slow.other_planned == len(REMINDED)
+    assert result == TickResult(waves=(), planned=0)
     _reminded_once(await _rows(db))
     assert await _planned_until(db) == clock.now()
 
