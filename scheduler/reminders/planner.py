@@ -6,9 +6,10 @@ to; each run plans the waves between that moment and now, and the outbox's uniqu
 passed while the bot was down go out if they are still within the grace window, and
 are otherwise recorded as missed and listed to the administrators in one message.
 
-A wave is planned in steps of at most ``ROWS_PER_STEP`` reminders, each its own short
-transaction, so that a wave of hundreds of thousands of reminders neither holds the
-database (SQLite's one writer) for long nor the whole wave in memory. The wave goes
+A wave is planned in steps of at most ``ROWS_PER_STEP`` reminders, each worked out by a
+reader and written by its own short transaction, so that a wave of hundreds of thousands
+of reminders neither holds the database (SQLite's one writer) for long nor the whole wave
+in memory. The wave goes
 occasion by occasion, in a fixed order, and through each occasion's chats in id order; a
 step records in the database how far it got, as an occasion and a chat (``PLANNING``).
 The mark moves on only once the last occasion is planned. A tick that dies between steps
@@ -46,12 +47,13 @@ MISSED_DIGEST_POINT = "missed_digest"
 # The slot of a reminder to controllers of a report waiting for acceptance: "review@<day>".
 REVIEW_SLOT = "review"
 # The outbox rows a step plans at most: a page of one occasion's chats, or the ends of
-# several occasions. The rows cost some 50–90 µs each to write on a 2-core machine, and
-# finding the page's chats and their subscriptions ~20 ms (bench.scan), so a step holds
-# the database for some 40 ms, several times that when the machine is busy: under the
-# 200 ms any other writer (a status reply, on SQLite) may have to wait for a step. Larger
-# steps would make the wave faster and those waits longer. Nothing a deployment would
-# tune, hence not a setting.
+# several occasions. Finding the page's chats and their subscriptions (~20 ms, bench.scan)
+# is done by a reader, which keeps no writer waiting; writing the rows costs some 50–90 µs
+# each on a 2-core machine, so a step holds the database for 10–30 ms, more when the
+# machine is busy: what a status reply may wait on SQLite, after which it goes first.
+# Larger steps would make the wave faster and those waits longer; smaller ones made the
+# replies no faster (bench.wave_replies). Nothing a deployment would tune, hence not a
+# setting.
 ROWS_PER_STEP = 200
 # Between steps the tick rests as long as the step took, times this: half the process's
 # time then goes to its other work (status replies, the delivery worker), which would

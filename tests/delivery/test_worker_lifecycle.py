@@ -175,12 +175,12 @@ async def test_run_survives_a_broken_database_cycle(db: Database) -> None:
     real = db.unit_of_work
     failures = 0
 
-    def flaky() -> UnitOfWork:
+    def flaky(*, background: bool = False) -> UnitOfWork:
         nonlocal failures
         if failures < 2:
             failures += 1
             raise OSError("database restarting")
-        return real()
+        return real(background=background)
 
     db.unit_of_work = flaky  # type: ignore[method-assign]
     running = asyncio.create_task(w.run(stop))
