@@ -9,9 +9,9 @@ are otherwise recorded as missed and listed to the administrators in one message
 A wave is planned in steps of at most ``ROWS_PER_STEP`` reminders, each worked out by a
 reader and written by its own short transaction, so that a wave of hundreds of thousands
 of reminders neither holds the database (SQLite's one writer) for long nor the whole wave
-in memory. The wave goes
-occasion by occasion, in a fixed order, and through each occasion's chats in id order; a
-step records in the database how far it got, as an occasion and a chat (``PLANNING``).
+in memory. The wave goes occasion by occasion, in a fixed order, and through each
+occasion's chats in id order; a step records in the database how far it got, as an
+occasion and a chat (``PLANNING``).
 The mark moves on only once the last occasion is planned. A tick that dies between steps
 leaves the rest to the next tick of any instance, which continues from the record.
 """
@@ -143,7 +143,7 @@ class _Draft:
     wave: WaveProgress
     pending: list[NewMessage]
     missed: list[NewMessage]
-    # The administrators' list and the controllers' reminders, with the wave's last step.
+    # The controllers' reminders of reports waiting too long, with the wave's last step.
     closing: list[NewMessage]
 
     @property
