@@ -32,7 +32,8 @@ class Turn:
         return sum(not f.done() for f in (*self._urgent, *self._background))
 
     async def acquire(self, *, urgent: bool = True) -> None:
-        if not self._held and not self.waiting():
+        # Free means nobody waits: a release hands the turn straight to a waiter.
+        if not self._held:
             self._held = True
             return
         granted: asyncio.Future[None] = asyncio.get_running_loop().create_future()

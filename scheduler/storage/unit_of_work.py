@@ -152,7 +152,7 @@ class Database:
         self.engine = engine
         self.bell = bell
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
-        # PostgreSQL lets many writers in at once and needs no turn (``turn``).
+        # SQLite's writers take turns (scheduler/storage/turn.py); PostgreSQL lets many in at once.
         self._turn = Turn() if engine.dialect.name == "sqlite" else None
 
     @property
