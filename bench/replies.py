@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python -m bench.replies [--replies 500] [--officers 50] [--runs 3] [--profile]
+    python -m bench.replies [--replies 500] [--officers 50] [--runs 3] [--floor | --profile]
 
 It starts the local Bot API server (sandbox.botapi) in this process and prepares a SQLite
 file: ``--officers`` officers, each a member of an agency of the real plan, and one reminder
@@ -26,6 +26,11 @@ same server: the ``echo_*`` figures are the framework's ceiling and ``ratio`` is
 ``rate / echo_rate``. The echo bot's rate swings from run to run, so ``--runs`` such runs
 (each with a fresh database and server, the bot then the echo bot) are made and the figures
 line gives the median of each figure over them, and the ratio of the median rates.
+
+``--floor`` runs ``bench.floor_bot`` instead of the bot: the same bot, but each officer's
+replies after the first are answered without the database (the answer to the first is
+given again), so that its rate against the echo bot's is the ratio the bot would reach if a
+reply's transaction cost nothing. Only the first reply of each officer is stored then.
 
 ``--profile`` makes one run with the bot under cProfile during the burst
 (``bench.profiled_bot``) and prints, per reply, where the bot's event loop spends its
@@ -96,12 +101,13 @@ class Figures:
     bots: list[Run]
     echoes: list[Run]
 
-    def line(self) -> str:
+    def line(self, *, floor: bool = False) -> str:
         rate = statistics.median(r.burst_rate for r in self.bots)
         echo_rate = statistics.median(r.burst_rate for r in self.echoes)
         ratio = rate / echo_rate if echo_rate else 0.0
         return (
-            f"replies: n={self.n} runs={len(self.bots)} rate={rate:.1f}/s "
+            f"{'replies_floor' if floor else 'replies'}: n={self.n} runs={len(self.bots)} "
+            f"rate={rate:.1f}/s "
             f"p50_ms={statistics.median(r.p50 for r in self.bots):.1f} "
             f"p99_ms={statistics.median(r.p99 for r in self.bots):.1f} "
             f"echo_rate={echo_rate:.1f}/s "
@@ -253,7 +259,7 @@ def describe(name: str, run: Run) -> str:
 
 
 def measure_once(
-    n: int, officers: int, *, progress: bool, profile: Path | None = None
+    n: int, officers: int, *, progress: bool, profile: Path | None = None, floor: bool = False
 ) -> tuple[Run, Run | None]:
     """One run of the bot, then (unless profiling) of the echo bot, on a fresh server and
     database."""
@@ -273,6 +279,8 @@ def measure_once(
             if profile is not None:
                 module = "bench.profiled_bot"
                 env["PROFILE_PATH"] = str(profile)
+            elif floor:
+                module = "bench.floor_bot"
             with bot_process(server, url, folder, module=module, **env) as child:
                 child.wait_until(
                     lambda: all(server.sent_messages(u) for u in users),
@@ -287,8 +295,11 @@ def measure_once(
                     print(f"replies: {officers} reminders delivered; timing the bot …", flush=True)
                 bot = exercise(server, child, targets, n, profile)
             reports = asyncio.run(stored_reports(url))
-            if reports != WARM_UP + 2 * n:
-                raise RuntimeError(f"{reports} reports stored for {WARM_UP + 2 * n} replies")
+            # The floor stores only each officer's first reply (the warm-up and the closed
+            # loop between them reach every officer).
+            expected = min(officers, WARM_UP + 2 * n) if floor else WARM_UP + 2 * n
+            if reports != expected:
+                raise RuntimeError(f"{reports} reports stored, {expected} expected")
             if progress:
                 print(describe("bot", bot), flush=True)
             if profile is not None:
@@ -304,12 +315,12 @@ def measure_once(
         server.stop()
 
 
-def measure(n: int, officers: int, runs: int, *, progress: bool) -> Figures:
+def measure(n: int, officers: int, runs: int, *, progress: bool, floor: bool = False) -> Figures:
     bots, echoes = [], []
     for i in range(runs):
         if progress:
             print(f"replies: run {i + 1} of {runs}", flush=True)
-        bot, echo = measure_once(n, officers, progress=progress)
+        bot, echo = measure_once(n, officers, progress=progress, floor=floor)
         assert echo is not None
         bots.append(bot)
         echoes.append(echo)
@@ -323,6 +334,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs; the figures are medians")
     parser.add_argument(
         "--profile", action="store_true", help="one run, the bot profiled during the burst"
+    )
+    parser.add_argument(
+        "--floor", action="store_true", help="the bot with a reply's transaction taken out"
     )
     parser.add_argument("--quiet", action="store_true", help="print only the figures")
     args = parser.parse_args(argv)
@@ -338,8 +352,10 @@ def main(argv: list[str] | None = None) -> None:
             print(flush=True)
             print(cpu_table(Path(f"{path}.cpu"), args.replies, bot.burst_rate), flush=True)
         return
-    figures = measure(args.replies, args.officers, args.runs, progress=not args.quiet)
-    print(figures.line(), flush=True)
+    figures = measure(
+        args.replies, args.officers, args.runs, progress=not args.quiet, floor=args.floor
+    )
+    print(figures.line(floor=args.floor), flush=True)
 
 
 if __name__ == "__main__":

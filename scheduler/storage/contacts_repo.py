@@ -9,14 +9,17 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.participants import ChatInfo, LanguagePrefs, UserInfo, interface_language
-from scheduler.storage.tables import ChatRow, UserRow
+from scheduler.storage.tables import ChatRow, UserRow, table_of
 from scheduler.storage.writes import upsert
 
 # Read for every update: built once, so that each read only binds its id.
-_USER_LANGUAGES = select(UserRow.language, UserRow.telegram_language).where(
-    UserRow.id == bindparam("user")
+# Read for every update, so built once, and on the tables rather than the mapped classes:
+# a statement of plain columns skips the ORM's handling of each execution and result.
+_USERS, _CHATS = table_of(UserRow).c, table_of(ChatRow).c
+_USER_LANGUAGES = select(_USERS.language, _USERS.telegram_language).where(
+    _USERS.id == bindparam("user")
 )
-_CHAT_LANGUAGE = select(ChatRow.language).where(ChatRow.id == bindparam("chat"))
+_CHAT_LANGUAGE = select(_CHATS.language).where(_CHATS.id == bindparam("chat"))
 
 
 class ContactsRepository:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.storage.chat_range import EVERY_CHAT, ChatRange
 from scheduler.storage.records import record
-from scheduler.storage.tables import InviteRow, MembershipRow, UserRow
+from scheduler.storage.tables import InviteRow, MembershipRow, UserRow, table_of
 from scheduler.storage.writes import changed_rows, upsert
 
 
@@ -37,10 +37,12 @@ class Invite:
 
 
 # Read on every status report: built once, so that each read only binds the user's id.
+_MEMBERSHIPS = table_of(MembershipRow).c
+# Read on every report; plain columns of the table, so the ORM has nothing to do with it.
 _OF_USER = (
-    select(MembershipRow.user_id, MembershipRow.agency, MembershipRow.role)
-    .where(MembershipRow.user_id == bindparam("user"), MembershipRow.active.is_(True))
-    .order_by(MembershipRow.id)
+    select(_MEMBERSHIPS.user_id, _MEMBERSHIPS.agency, _MEMBERSHIPS.role)
+    .where(_MEMBERSHIPS.user_id == bindparam("user"), _MEMBERSHIPS.active.is_(True))
+    .order_by(_MEMBERSHIPS.id)
 )
 
 

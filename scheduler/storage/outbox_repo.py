@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.storage.records import record
-from scheduler.storage.tables import OutboxRow
+from scheduler.storage.tables import OutboxRow, table_of
 from scheduler.storage.writes import changed_rows
 from scheduler.vocabulary.messages import MessageKind
 
@@ -74,9 +74,11 @@ def _item(row: Any) -> OutboxItem:
     )
 
 
-# Read for every reply to a message of the bot's: built once, so that each read only binds.
-_BY_MESSAGE = select(OutboxRow).where(
-    OutboxRow.chat_id == bindparam("chat"), OutboxRow.message_id == bindparam("message")
+# Read for every reply to a message of the bot's: built once, so that each read only binds,
+# and of the table's columns, since an item is built from them and not from a mapped object.
+_OUTBOX = table_of(OutboxRow)
+_BY_MESSAGE = select(_OUTBOX).where(
+    _OUTBOX.c.chat_id == bindparam("chat"), _OUTBOX.c.message_id == bindparam("message")
 )
 
 
@@ -293,7 +295,9 @@ class OutboxRepository:
 
     async def find_by_message(self, chat_id: int, message_id: int) -> OutboxItem | None:
         """The planned message that Telegram delivered as ``message_id`` in ``chat_id``."""
-        row = await self._session.scalar(_BY_MESSAGE, {"chat": chat_id, "message": message_id})
+        row = (
+            await self._session.execute(_BY_MESSAGE, {"chat": chat_id, "message": message_id})
+        ).first()
         return None if row is None else _item(row)
 
     async def has_newer(self, item: OutboxItem) -> bool:

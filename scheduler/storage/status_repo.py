@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.storage.records import record
-from scheduler.storage.tables import StatusUpdateRow
+from scheduler.storage.tables import ReviewRow, StatusUpdateRow, table_of
 from scheduler.vocabulary.control import Decision, Status
 
 
@@ -69,21 +69,49 @@ def _entry(row: StatusUpdateRow) -> StatusEntry:
     return record(StatusEntry, row, status=Status(row.status), review=review)
 
 
+def _latest_entry(row: Any) -> StatusEntry:
+    """A row of ``_LATEST``: the report's columns, then its decision's under ``review_``."""
+    review = None
+    if row.review_id is not None:
+        review = Review(
+            decision=Decision(row.review_decision),
+            comment=row.review_comment,
+            new_date=row.review_new_date,
+            by=row.review_by,
+            at=row.review_at,
+        )
+    return record(StatusEntry, row, status=Status(row.status), review=review)
+
+
 def _columns(status: NewStatus) -> dict[str, object]:
     return {f.name: getattr(status, f.name) for f in dataclasses.fields(NewStatus)}
 
 
+# The reports' and their decisions' tables: the reads and the insert made on every report
+# are statements of plain columns, since building mapped objects cost more than the query.
+_REPORTS, _REVIEWS = table_of(StatusUpdateRow), table_of(ReviewRow)
 # The newest valid report of each (point, agency) at the points bound as ``points``; read
 # on every status report, so built once.
 _NEWEST = (
-    select(func.max(StatusUpdateRow.id))
+    select(func.max(_REPORTS.c.id))
     .where(
-        StatusUpdateRow.control_point.in_(bindparam("points", expanding=True)),
-        StatusUpdateRow.revoked_at.is_(None),
+        _REPORTS.c.control_point.in_(bindparam("points", expanding=True)),
+        _REPORTS.c.revoked_at.is_(None),
     )
-    .group_by(StatusUpdateRow.control_point, StatusUpdateRow.agency)
+    .group_by(_REPORTS.c.control_point, _REPORTS.c.agency)
 )
-_LATEST = select(StatusUpdateRow).where(StatusUpdateRow.id.in_(_NEWEST.scalar_subquery()))
+# Those reports, each with its decision beside it (a report has at most one).
+_REVIEW_COLUMNS = ("decision", "comment", "new_date", "by", "at")
+_LATEST = (
+    select(
+        _REPORTS,
+        _REVIEWS.c.id.label("review_id"),
+        *(_REVIEWS.c[name].label(f"review_{name}") for name in _REVIEW_COLUMNS),
+    )
+    .select_from(_REPORTS.outerjoin(_REVIEWS, _REVIEWS.c.status_update_id == _REPORTS.c.id))
+    .where(_REPORTS.c.id.in_(_NEWEST.scalar_subquery()))
+)
+_INSERT = insert(_REPORTS).returning(_REPORTS.c.id)
 
 
 class StatusRepository:
@@ -91,10 +119,7 @@ class StatusRepository:
         self._session = session
 
     async def add(self, status: NewStatus, now: dt.datetime) -> int:
-        row = StatusUpdateRow(**_columns(status), created_at=now)
-        self._session.add(row)
-        await self._session.flush()
-        return row.id
+        return int(await self._session.scalar(_INSERT, {**_columns(status), "created_at": now}))
 
     async def revoke(self, status_id: int, now: dt.datetime) -> StatusEntry | None:
         row = await self._session.get(StatusUpdateRow, status_id)
@@ -126,9 +151,9 @@ class StatusRepository:
         ids = sorted(set(control_points))
         found: dict[str, dict[str, StatusEntry]] = {}
         for start in range(0, len(ids), 500):
-            rows = await self._session.scalars(_LATEST, {"points": ids[start : start + 500]})
+            rows = await self._session.execute(_LATEST, {"points": ids[start : start + 500]})
             for row in rows:
-                found.setdefault(row.control_point, {})[row.agency] = _entry(row)
+                found.setdefault(row.control_point, {})[row.agency] = _latest_entry(row)
         return found
 
     async def history(

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -37,6 +38,12 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(mapped: type[Base]) -> Table:
+    """The table a class is mapped to, for the statements of plain columns that the hot paths
+    run: without the ORM's handling of each execution, result and new object."""
+    return Base.metadata.tables[mapped.__tablename__]
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
