@@ -12,9 +12,8 @@ from scheduler.participants import ChatInfo, LanguagePrefs, UserInfo, interface_
 from scheduler.storage.tables import ChatRow, UserRow, table_of
 from scheduler.storage.writes import upsert
 
-# Read for every update: built once, so that each read only binds its id.
-# Read for every update, so built once, and on the tables rather than the mapped classes:
-# a statement of plain columns skips the ORM's handling of each execution and result.
+# Read for every update: built once, so that each read only binds its id, and on the tables'
+# plain columns, which spares the ORM's handling of each execution and its result.
 _USERS, _CHATS = table_of(UserRow).c, table_of(ChatRow).c
 _USER_LANGUAGES = select(_USERS.language, _USERS.telegram_language).where(
     _USERS.id == bindparam("user")

@@ -12,7 +12,10 @@ from typing import Any, TypeVar
 R = TypeVar("R")
 
 
-def record(cls: type[R], row: object, **values: Any) -> R:
-    """A ``cls`` from ``row``'s attributes of the same names; ``values`` stand in for some."""
+def record(cls: type[R], row: object, *, prefix: str = "", **values: Any) -> R:
+    """A ``cls`` from ``row``'s attributes of the same names, each after ``prefix`` (for the
+    columns of a joined table); ``values`` stand in for some."""
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-    return cls(**{name: values[name] if name in values else getattr(row, name) for name in names})
+    return cls(
+        **{name: values[name] if name in values else getattr(row, prefix + name) for name in names}
+    )

@@ -70,16 +70,10 @@ def _entry(row: StatusUpdateRow) -> StatusEntry:
 
 
 def _latest_entry(row: Any) -> StatusEntry:
-    """A row of ``_LATEST``: the report's columns, then its decision's under ``review_``."""
+    """A row of ``_LATEST``: the report's columns, and its decision's named ``review_…``."""
     review = None
     if row.review_id is not None:
-        review = Review(
-            decision=Decision(row.review_decision),
-            comment=row.review_comment,
-            new_date=row.review_new_date,
-            by=row.review_by,
-            at=row.review_at,
-        )
+        review = record(Review, row, prefix="review_", decision=Decision(row.review_decision))
     return record(StatusEntry, row, status=Status(row.status), review=review)
 
 
@@ -101,12 +95,11 @@ _NEWEST = (
     .group_by(_REPORTS.c.control_point, _REPORTS.c.agency)
 )
 # Those reports, each with its decision beside it (a report has at most one).
-_REVIEW_COLUMNS = ("decision", "comment", "new_date", "by", "at")
 _LATEST = (
     select(
         _REPORTS,
         _REVIEWS.c.id.label("review_id"),
-        *(_REVIEWS.c[name].label(f"review_{name}") for name in _REVIEW_COLUMNS),
+        *(_REVIEWS.c[f.name].label(f"review_{f.name}") for f in dataclasses.fields(Review)),
     )
     .select_from(_REPORTS.outerjoin(_REVIEWS, _REVIEWS.c.status_update_id == _REPORTS.c.id))
     .where(_REPORTS.c.id.in_(_NEWEST.scalar_subquery()))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from scheduler.storage.status_repo import NewStatus
 from scheduler.storage.unit_of_work import Database
 from scheduler.vocabulary.control import Decision, Status
@@ -75,12 +77,10 @@ async def test_an_audit_entry_is_written_at_once_and_kept_with_its_unit(db: Data
         )
         # Written when recorded, so the unit's own reads see it before it commits.
         assert [e.action for e in await uow.audit.recent()] == ["status.report"]
-    try:
+    with pytest.raises(LookupError):
         async with db.unit_of_work() as uow:
             await uow.audit.record(at=NOW, user_id=8, chat_id=8, action="gone", allowed=True)
             raise LookupError("rolled back")
-    except LookupError:
-        pass
     async with db.reading() as uow:
         entries = await uow.audit.recent()
     assert [(e.action, e.user_id, e.allowed, dict(e.detail)) for e in entries] == [
