@@ -116,7 +116,7 @@ async def fanout(chats: int, *, progress: bool = True) -> Figures:
             try:
                 await upgrade(db.engine)
                 await plan_wave(db, chat_ids)
-                request = AnswerKeepingRequest(connection_pool_size=8)
+                request = AnswerKeepingRequest(in_flight=8)
                 async with Bot(TOKEN, base_url=server.base_url, request=request) as bot:
                     started = await deliver(db, bot, progress=progress)
             finally:

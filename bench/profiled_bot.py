@@ -6,8 +6,9 @@ and ends with SIGUSR2, each ending by writing a file beside ``PROFILE_PATH``:
 
 1. spans (the closed loop, one reply at a time): the wall-clock start and end, on the
    machine's monotonic clock, of each part of a reply: python-telegram-bot's handling of
-   the update, the handler, the unit of work's opening (contact and languages), the use
-   case's statements, the commit, the rendering and the answer's sendMessage;
+   the update, the handler, the unit of work's opening, the reads made ahead for the
+   replies written together (``scheduler.usecases.replies_together``), the report's own
+   statements, the commit, the rendering and the answer's sendMessage;
 2. cpu (the burst): cProfile on the event loop's thread.
 
 The parts are timed by wrapping the functions that do them, here in the benchmark only.
@@ -31,9 +32,9 @@ from telegram.ext import Application
 
 import bot.features.replies.handlers as reply_handlers
 import bot.features.replies.render as reply_render
-import scheduler.usecases.replies as reply_usecase
+import scheduler.usecases.replies_together as reply_together
 from bot.__main__ import main
-from scheduler.usecases.core import Visit
+from scheduler.storage.unit_of_work import UnitOfWork
 
 Spans = list[tuple[str, float, float]]
 
@@ -71,9 +72,10 @@ def instrument(spans: Spans, on: list[bool]) -> None:
     for owner, attr, name in (
         (Application, "process_update", "update"),
         (reply_handlers, "reply_to_bot", "handler"),
-        (Visit, "__aenter__", "open"),
-        (reply_usecase, "_answer", "statements"),
-        (Visit, "__aexit__", "commit"),
+        (UnitOfWork, "__aenter__", "open"),
+        (reply_together, "read_ahead", "reads"),
+        (reply_together, "record_report", "statements"),
+        (UnitOfWork, "__aexit__", "commit"),
         (Message, "reply_text", "send"),
     ):
         setattr(owner, attr, timed_async(spans, on, name, getattr(owner, attr)))

@@ -23,9 +23,10 @@ Spans = list[tuple[str, float, float]]
 
 # The parts of the handler, in the order they run.
 HANDLER_PARTS = (
-    ("open", "unit of work opened: contact written if changed, languages read"),
-    ("statements", "the use case's statements (reminder, memberships, reports, inserts)"),
-    ("commit", "commit"),
+    ("open", "unit of work opened (SQLite's turn, the session)"),
+    ("reads", "read ahead: contact if changed, languages, reminder, memberships, reports"),
+    ("statements", "the report's own statements (its insert; its audit entry is held)"),
+    ("commit", "the audit entries written, commit"),
     ("render", "rendering the answer from the catalog"),
     ("send", "sendMessage, until the Bot API's answer is read"),
 )

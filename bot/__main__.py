@@ -120,11 +120,15 @@ def build_application(
         .base_url(settings.telegram_api_url)
         .base_file_url(file_base_url(settings.telegram_api_url))
         # PTB's default request for the bot's calls, keeping each answer so that a send
-        # Telegram accepted is known as sent even when its answer cannot be read.
-        .request(AnswerKeepingRequest(connection_pool_size=256))
+        # Telegram accepted is known as sent even when its answer cannot be read. 8 calls at
+        # once serve the delivery worker's 4 and the replies' answers well above Telegram's
+        # 30 messages/s, and keep httpcore's pool cheap (bot/delivery/answers.py).
+        .request(AnswerKeepingRequest(in_flight=8))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
-        # Each update runs its own use case in its own transaction, so several may run at once.
-        .concurrent_updates(8)
+        # Updates are served concurrently; the status replies among them that come while
+        # others are being written go into one transaction (scheduler/usecases/gathering.py),
+        # so a burst needs as many handlers at once as replies to gather.
+        .concurrent_updates(64)
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)

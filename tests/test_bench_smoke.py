@@ -170,6 +170,7 @@ def test_replies_profile_prints_where_a_reply_goes() -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.splitlines()
     assert lines[0] == "| part of one reply (closed loop) | median ms |"
-    assert any(line.startswith("| the use case's statements") for line in lines)
+    assert any(line.startswith("| read ahead:") for line in lines)
+    assert any(line.startswith("| the report's own statements") for line in lines)
     assert "| where the event loop's time goes (burst) | ms per reply |" in lines
     assert lines[-1].startswith("| **all, profiled window**")

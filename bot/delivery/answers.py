@@ -10,6 +10,7 @@ call, and what it still tells of the message.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from contextvars import ContextVar
@@ -40,7 +41,19 @@ _MESSAGE_ID = re.compile(rb'"message_id"\s*:\s*(\d+)')
 
 
 class AnswerKeepingRequest(HTTPXRequest):
-    """PTB's HTTPX request, keeping the latest answer of the current task."""
+    """PTB's HTTPX request, keeping the latest answer of the current task.
+
+    At most ``in_flight`` calls are made at once, on as many connections; the others wait
+    their turn here. httpcore's pool looks over every open connection, and for each idle one
+    over all of them again, whenever a call starts or ends, so that a call's cost grows with
+    the square of the connections left open by the busiest moment: 64 of them made the
+    connection pool the largest cost of a reply in a burst. Waiting here is not bound by
+    the pool's timeout, so a burst of replies is answered late rather than not at all.
+    """
+
+    def __init__(self, *, in_flight: int = 8, **kwargs: Any) -> None:
+        super().__init__(connection_pool_size=in_flight, **kwargs)
+        self._slots = asyncio.Semaphore(in_flight)
 
     @staticmethod
     def parse_json_payload(payload: bytes) -> dict[str, Any]:
@@ -65,15 +78,16 @@ class AnswerKeepingRequest(HTTPXRequest):
         connect_timeout: Any = HTTPXRequest.DEFAULT_NONE,
         pool_timeout: Any = HTTPXRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        status, body = await super().do_request(
-            url,
-            method,
-            request_data,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-        )
+        async with self._slots:
+            status, body = await super().do_request(
+                url,
+                method,
+                request_data,
+                read_timeout=read_timeout,
+                write_timeout=write_timeout,
+                connect_timeout=connect_timeout,
+                pool_timeout=pool_timeout,
+            )
         _LATEST.set(RawAnswer(status, body))
         return status, body
 

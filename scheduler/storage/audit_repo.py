@@ -32,8 +32,24 @@ _INSERT = insert(table_of(AuditRow))
 
 
 class AuditRepository:
+    """Writes each entry at once, or, once ``hold`` was called, keeps them for ``flush``."""
+
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._held: list[dict[str, Any]] | None = None
+
+    def hold(self) -> None:
+        """Keep the entries recorded from now on until ``flush``, to write them in one statement:
+        for a unit of work that records many (each insert costs more than its row)."""
+        if self._held is None:
+            self._held = []
+
+    async def flush(self) -> None:
+        """Write the entries held, in the order they were recorded; the unit calls this before
+        it commits."""
+        held, self._held = self._held, None
+        if held:
+            await self._session.execute(_INSERT, held)
 
     async def record(
         self,
@@ -45,17 +61,18 @@ class AuditRepository:
         allowed: bool,
         detail: Mapping[str, Any] | None = None,
     ) -> None:
-        await self._session.execute(
-            _INSERT,
-            {
-                "at": at,
-                "user_id": user_id,
-                "chat_id": chat_id,
-                "action": action,
-                "allowed": allowed,
-                "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str),
-            },
-        )
+        row = {
+            "at": at,
+            "user_id": user_id,
+            "chat_id": chat_id,
+            "action": action,
+            "allowed": allowed,
+            "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str),
+        }
+        if self._held is not None:
+            self._held.append(row)
+        else:
+            await self._session.execute(_INSERT, row)
 
     async def recent(
         self, limit: int = 20, *, allowed: bool | None = None, upto: int | None = None

@@ -19,6 +19,12 @@ _USER_LANGUAGES = select(_USERS.language, _USERS.telegram_language).where(
     _USERS.id == bindparam("user")
 )
 _CHAT_LANGUAGE = select(_CHATS.language).where(_CHATS.id == bindparam("chat"))
+_USERS_LANGUAGES = select(_USERS.id, _USERS.language, _USERS.telegram_language).where(
+    _USERS.id.in_(bindparam("users", expanding=True))
+)
+_CHATS_LANGUAGES = select(_CHATS.id, _CHATS.language).where(
+    _CHATS.id.in_(bindparam("chats", expanding=True))
+)
 
 
 class ContactsRepository:
@@ -70,6 +76,38 @@ class ContactsRepository:
         if not private:
             chat_lang = await self._session.scalar(_CHAT_LANGUAGE, {"chat": chat_id})
         return LanguagePrefs(user=user_lang, chat=chat_lang, telegram=telegram)
+
+    async def language_prefs_of(
+        self, pairs: Iterable[tuple[int | None, int | None]]
+    ) -> dict[tuple[int | None, int | None], LanguagePrefs]:
+        """``language_prefs`` of each (user, chat) pair, read in one query per table."""
+        wanted = set(pairs)
+        users = sorted({u for u, _ in wanted if u is not None})
+        groups = sorted({c for u, c in wanted if c is not None and c != u})
+        chosen: dict[int, tuple[str | None, str | None]] = {}
+        for start in range(0, len(users), 500):
+            rows = await self._session.execute(
+                _USERS_LANGUAGES, {"users": users[start : start + 500]}
+            )
+            chosen.update((row.id, (row.language, row.telegram_language)) for row in rows)
+        spoken: dict[int, str | None] = {}
+        for start in range(0, len(groups), 500):
+            rows = await self._session.execute(
+                _CHATS_LANGUAGES, {"chats": groups[start : start + 500]}
+            )
+            spoken.update((row.id, row.language) for row in rows)
+        found: dict[tuple[int | None, int | None], LanguagePrefs] = {}
+        for user_id, chat_id in wanted:
+            private = chat_id is None or chat_id == user_id
+            user_lang, telegram = (
+                chosen.get(user_id, (None, None)) if user_id is not None else (None, None)
+            )
+            found[(user_id, chat_id)] = LanguagePrefs(
+                user=user_lang,
+                chat=None if private else spoken.get(chat_id or 0),
+                telegram=interface_language(telegram) if private else None,
+            )
+        return found
 
     async def set_user_language(self, user_id: int, language: str) -> None:
         await self._session.execute(

@@ -44,6 +44,9 @@ _OF_USER = (
     .where(_MEMBERSHIPS.user_id == bindparam("user"), _MEMBERSHIPS.active.is_(True))
     .order_by(_MEMBERSHIPS.id)
 )
+_AGENCIES_OF_USERS = select(_MEMBERSHIPS.user_id, _MEMBERSHIPS.agency).where(
+    _MEMBERSHIPS.user_id.in_(bindparam("users", expanding=True)), _MEMBERSHIPS.active.is_(True)
+)
 
 
 class MembersRepository:
@@ -84,6 +87,18 @@ class MembersRepository:
     async def of_user(self, user_id: int) -> list[Member]:
         rows = await self._session.execute(_OF_USER, {"user": user_id})
         return [Member(*row) for row in rows]
+
+    async def agencies_of(self, user_ids: Iterable[int]) -> dict[int, frozenset[str]]:
+        """The agencies each of ``user_ids`` is an active member of (none: not in the answer)."""
+        ids = sorted(set(user_ids))
+        found: dict[int, set[str]] = {}
+        for start in range(0, len(ids), 500):
+            rows = await self._session.execute(
+                _AGENCIES_OF_USERS, {"users": ids[start : start + 500]}
+            )
+            for user_id, agency in rows:
+                found.setdefault(user_id, set()).add(agency)
+        return {user_id: frozenset(codes) for user_id, codes in found.items()}
 
     async def with_role(
         self, agencies: Iterable[str], role: str, *, users: ChatRange = EVERY_CHAT

@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -79,6 +79,11 @@ def _item(row: Any) -> OutboxItem:
 _OUTBOX = table_of(OutboxRow)
 _BY_MESSAGE = select(_OUTBOX).where(
     _OUTBOX.c.chat_id == bindparam("chat"), _OUTBOX.c.message_id == bindparam("message")
+)
+
+_BY_IDS = select(_OUTBOX).where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+_BY_MESSAGES = select(_OUTBOX).where(
+    tuple_(_OUTBOX.c.chat_id, _OUTBOX.c.message_id).in_(bindparam("pairs", expanding=True))
 )
 
 
@@ -299,6 +304,27 @@ class OutboxRepository:
             await self._session.execute(_BY_MESSAGE, {"chat": chat_id, "message": message_id})
         ).first()
         return None if row is None else _item(row)
+
+    async def by_ids(self, item_ids: Iterable[int]) -> dict[int, OutboxItem]:
+        """``get`` of each of ``item_ids`` that exists, in one query per 500 ids."""
+        wanted = sorted(set(item_ids))
+        found: dict[int, OutboxItem] = {}
+        for start in range(0, len(wanted), 500):
+            rows = await self._session.execute(_BY_IDS, {"ids": wanted[start : start + 500]})
+            found.update((row.id, _item(row)) for row in rows)
+        return found
+
+    async def find_by_messages(
+        self, pairs: Iterable[tuple[int, int]]
+    ) -> dict[tuple[int, int], OutboxItem]:
+        """``find_by_message`` of each (chat, message id) pair, in one query per 500 pairs."""
+        wanted = sorted(set(pairs))
+        found: dict[tuple[int, int], OutboxItem] = {}
+        for start in range(0, len(wanted), 500):
+            rows = await self._session.execute(_BY_MESSAGES, {"pairs": wanted[start : start + 500]})
+            for row in rows:
+                found[(row.chat_id, row.message_id)] = _item(row)
+        return found
 
     async def has_newer(self, item: OutboxItem) -> bool:
         """Whether a later reminder for the same chat and point is planned or sent already."""

@@ -123,6 +123,7 @@ class UnitOfWork:
         planned = 0
         try:
             if exc_type is None and not self._reads_only:
+                await self.audit.flush()
                 await session.commit()
                 planned = self.outbox.planned
             else:

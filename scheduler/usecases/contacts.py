@@ -43,6 +43,15 @@ async def save_contact(
 
     The caller remembers what was written once the transaction has committed.
     """
+    written = await write_contact(uow, caller, memory, now)
+    prefs = await uow.contacts.language_prefs(caller.user_id, caller.chat_id)
+    return prefs, written
+
+
+async def write_contact(
+    uow: UnitOfWork, caller: Caller, memory: ContactMemory, now: dt.datetime
+) -> list[tuple[object, object]]:
+    """Write the caller's user and chat where they changed; what was written, to remember."""
     written: list[tuple[object, object]] = []
     user, chat = caller.user, caller.chat
     if user is not None and (caller.returning or not memory.unchanged(("u", user.id), user, now)):
@@ -51,5 +60,4 @@ async def save_contact(
     if chat is not None and (caller.returning or not memory.unchanged(("c", chat.id), chat, now)):
         await uow.contacts.save_chat(chat, now)
         written.append((("c", chat.id), chat))
-    prefs = await uow.contacts.language_prefs(caller.user_id, caller.chat_id)
-    return prefs, written
+    return written

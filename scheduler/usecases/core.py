@@ -10,9 +10,10 @@ those languages, for the reply.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from scheduler.clock import Clock
 from scheduler.participants import Caller, LanguagePrefs
@@ -21,7 +22,12 @@ from scheduler.refusals import Refusal, Why
 from scheduler.storage.outbox_repo import NewMessage
 from scheduler.storage.unit_of_work import Database, UnitOfWork
 from scheduler.usecases.contacts import ContactMemory, save_contact
+from scheduler.usecases.gathering import Gathering
 from scheduler.vocabulary.messages import MessageKind
+
+if TYPE_CHECKING:
+    from scheduler.usecases.replies_together import Gathered
+    from scheduler.usecases.status_updates import Recorded
 
 T = TypeVar("T")
 # An answer of a narrower result is one of a wider one: it is only ever read.
@@ -38,6 +44,8 @@ class Core:
     factory: RuntimeFactory
     admins: tuple[int, ...] = ()
     contacts: ContactMemory = field(default_factory=ContactMemory)
+    # The reports to reminders being recorded together (``usecases.replies_together``).
+    replies: Gathering[Gathered, Answer[Recorded | Refusal]] = field(default_factory=Gathering)
 
     @property
     def runtime(self) -> PlanRuntime:
@@ -71,6 +79,16 @@ class Visit:
         self._unit = core.db.unit_of_work()
         self.prefs = LanguagePrefs(None, None)
         self._written: list[tuple[object, object]] = []
+
+    @classmethod
+    def joining(
+        cls, core: Core, caller: Caller, unit: UnitOfWork, prefs: LanguagePrefs, now: dt.datetime
+    ) -> Visit:
+        """The caller's part of a unit of work that serves several updates together, open
+        already, with the caller's contact recorded and languages read; it is not entered."""
+        visit = cls(core, caller)
+        visit.now, visit._unit, visit.prefs = now, unit, prefs
+        return visit
 
     @property
     def uow(self) -> UnitOfWork:

@@ -8,6 +8,8 @@ is recorded, anything else is answered with a question offering the statuses it 
 
 from __future__ import annotations
 
+from functools import partial
+
 from scheduler.participants import Caller
 from scheduler.refusals import Refusal, Why
 from scheduler.statuses import classify
@@ -20,6 +22,7 @@ from scheduler.usecases.extensions import (
 )
 from scheduler.usecases.interim import answer_request
 from scheduler.usecases.prompts import PromptKind, prompt_of
+from scheduler.usecases.replies_together import Gathered, record_together
 from scheduler.usecases.reviews import Decided, return_report
 from scheduler.usecases.status_updates import (
     Clarify,
@@ -28,8 +31,9 @@ from scheduler.usecases.status_updates import (
     Report,
     latest_of_mine,
     record_report,
+    report_of_reply,
 )
-from scheduler.vocabulary.control import Source, answer_statuses
+from scheduler.vocabulary.control import answer_statuses
 from scheduler.vocabulary.messages import MessageKind
 
 # What a reply can turn out to be, when it is understood.
@@ -38,7 +42,14 @@ Answered = Understood | Refusal
 
 
 async def answer_reply(core: Core, caller: Caller, reply: Reply) -> Answer[Answered]:
-    """Whatever the reply answers, in one transaction."""
+    """Whatever the reply answers, in one transaction: a status reported to a reminder, in one
+    with the others that come meanwhile (``replies_together``)."""
+    reading = classify(reply.text) if reply.text.strip() else None
+    if reading is not None and reading.status is not None:
+        report = report_of_reply(reading.status, reply)
+        told = await core.replies.join(Gathered(caller, report), partial(record_together, core))
+        if isinstance(told, Answer):
+            return told
     async with core.visit(caller) as visit:
         return visit.answer(await _answer(visit, reply))
 
@@ -63,14 +74,7 @@ async def _answer(visit: Visit, reply: Reply) -> Answered:
             return Clarify(replied.id, candidates, options)
         return await answer_request(visit, replied, reading.status, reply)
     if reading is not None and reading.status is not None:
-        report = Report(
-            status=reading.status,
-            text=reply.text,
-            source=Source.REPLY,
-            reminder_message=reply.replied_to,
-            message_id=reply.message_id,
-            evidence=reply.evidence,
-        )
+        report = report_of_reply(reading.status, reply)
         return await record_report(visit, visit.core.runtime, report, reminder=replied)
     if reading is None and reply.evidence is None:
         return Refusal.of(Why.UNCLEAR)
@@ -83,7 +87,12 @@ async def _answer(visit: Visit, reply: Reply) -> Answered:
 
 
 async def answer_button(core: Core, caller: Caller, report: Report) -> Answer[Recorded | Refusal]:
-    """A status button under a reminder, an interim request, or a question about a reply."""
+    """A status button under a reminder, an interim request, or a question about a reply;
+    like a status reply, in one transaction with the others that come meanwhile."""
+    if report.reminder_id is not None:
+        told = await core.replies.join(Gathered(caller, report), partial(record_together, core))
+        if isinstance(told, Answer):
+            return told
     async with core.visit(caller) as visit:
         row = await visit.uow.outbox.get(report.reminder_id) if report.reminder_id else None
         if row is not None and row.kind is MessageKind.INTERIM_REQUEST:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scheduler.participants import Caller
 from scheduler.plan.control_points import ControlPoint
 from scheduler.plan_runtime import PlanRuntime
-from scheduler.progress import progress_of
+from scheduler.progress import PointProgress, progress_of
 from scheduler.refusals import Refusal, Why
 from scheduler.storage.outbox_repo import OutboxItem
 from scheduler.storage.status_repo import NewStatus, StatusEntry
@@ -70,6 +71,33 @@ class Reply:
     evidence: Evidence | None = None
 
 
+def report_of_reply(status: Status, reply: Reply) -> Report:
+    """The report a reply to a reminder makes, once its text was read as ``status``."""
+    return Report(
+        status=status,
+        text=reply.text,
+        source=Source.REPLY,
+        reminder_message=reply.replied_to,
+        message_id=reply.message_id,
+        evidence=reply.evidence,
+    )
+
+
+@dataclass(frozen=True)
+class ReadAhead:
+    """What reports recorded together in one transaction read for all of them at once.
+
+    ``agencies``: each caller's agencies by user id (a caller not in it belongs to none);
+    ``latest``: every agency's latest report at the points read ahead, as
+    ``StatusRepository.latest`` gives it, with an empty entry for a point nobody reported on
+    (a point not in it is read as usual). Each report recorded with it puts itself into
+    ``latest``, so the next one sees it, as it would have read it.
+    """
+
+    agencies: Mapping[int, frozenset[str]]
+    latest: dict[str, dict[str, StatusEntry]]
+
+
 @dataclass(frozen=True)
 class CoExecutor:
     agency: str
@@ -118,16 +146,22 @@ async def report_status(core: Core, caller: Caller, report: Report) -> Answer[Re
 
 
 async def record_report(
-    visit: Visit, runtime: PlanRuntime, report: Report, *, reminder: OutboxItem | None = None
+    visit: Visit,
+    runtime: PlanRuntime,
+    report: Report,
+    *,
+    reminder: OutboxItem | None = None,
+    known: ReadAhead | None = None,
 ) -> Recorded | Refusal:
     """Store ``report`` and say where its item stands now, or why it was not stored.
 
-    ``reminder`` is the message the report answers, when the caller has read it already.
+    ``reminder`` is the message the report answers, when the caller has read it already;
+    ``known`` what was read ahead for it and the reports recorded with it.
     """
     uow, caller = visit.uow, visit.caller
     if caller.user is None or caller.chat is None:
         return Refusal.of(Why.UNCLEAR)
-    target = await _target(uow, runtime, caller, report, reminder)
+    target = await _target(uow, runtime, caller, report, reminder, known)
     if isinstance(target, Refusal):
         detail = {"task": None, "agencies": (), **target.params}
         detail.update(reason=target.why, status=report.status, text=report.text[:500])
@@ -135,7 +169,10 @@ async def record_report(
         return target
     point, agency = target
     # Where the item stands is all this needs; its moved dates are not read.
-    before = (await progress_of(uow, [point], runtime.control, dates=False))[point.id]
+    if known is not None and point.id in known.latest:
+        before = PointProgress.of(point, known.latest, runtime.control)
+    else:
+        before = (await progress_of(uow, [point], runtime.control, dates=False))[point.id]
     last = before.latest.get(agency)
     if report.asked_after is not None and last is not None and last.id > report.asked_after:
         # A question answered after the agency reported at this point: nothing new to record.
@@ -164,6 +201,8 @@ async def record_report(
     status_id = await uow.statuses.add(new, visit.now)
     # The new report is its agency's latest; the others' are as read before it.
     after = before.with_report(StatusEntry.stored(new, status_id, visit.now))
+    if known is not None:
+        known.latest[point.id] = dict(after.latest)
     state = after.own_state(agency)
     await visit.record(
         "status.report",
@@ -207,8 +246,12 @@ async def _target(
     caller: Caller,
     report: Report,
     reminder: OutboxItem | None,
+    known: ReadAhead | None,
 ) -> tuple[ControlPoint, str] | Refusal:
-    memberships = {m.agency for m in await uow.members.of_user(caller.user_id or 0)}
+    if known is None:
+        memberships = {m.agency for m in await uow.members.of_user(caller.user_id or 0)}
+    else:
+        memberships = set(known.agencies.get(caller.user_id or 0, ()))
     if report.point_id is not None:
         point = runtime.schedule.point(report.point_id)
         if point is None or report.agency not in point.agencies:

@@ -16,13 +16,13 @@ TOKEN = "7012345678:AAHk2vQ-Xb9sLmN4pRtY6uWz8aC0dEfGhIj"
 
 @asynccontextmanager
 async def bot_on_server(
-    *, read_timeout: float = 2.0, pool: int = 8
+    *, read_timeout: float = 2.0, pool: int = 8, pool_timeout: float = 5.0
 ) -> AsyncIterator[tuple[BotApiServer, Bot]]:
     server = BotApiServer(token=TOKEN)
     server.start()
     try:
         request = AnswerKeepingRequest(
-            connection_pool_size=pool, read_timeout=read_timeout, pool_timeout=5.0
+            in_flight=pool, read_timeout=read_timeout, pool_timeout=pool_timeout
         )
         bot = Bot(TOKEN, base_url=server.base_url, request=request)
         async with bot:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
@@ -146,3 +147,21 @@ async def test_an_unreadable_error_answer_is_not_taken_for_a_send() -> None:
         server.fail_with(502, "<html>Bad Gateway", method="sendMessage")
         assert isinstance(await TelegramSender(bot).send(USER, Rendered(TEXT)), Transient)
         assert server.sent_messages(USER) == []
+
+
+async def test_no_more_calls_than_the_request_allows_are_made_at_once_and_none_is_lost() -> None:
+    # A pool timeout far shorter than the wait: waiting for a turn is not waiting for the pool.
+    async with bot_on_server(pool=2, pool_timeout=0.05) as (server, bot):
+        for chat in range(USER, USER + 6):
+            server.private_chat(chat)
+        server.add_latency(0.2, method="sendMessage")
+        sender = TelegramSender(bot)
+        outcomes = await asyncio.gather(
+            *(sender.send(chat, Rendered(TEXT)) for chat in range(USER, USER + 6))
+        )
+        assert all(isinstance(o, Sent) for o in outcomes)
+        calls = server.calls(method="sendMessage")
+        assert sorted(c.chat_id for c in calls) == list(range(USER, USER + 6))
+        # Each call held the server for its latency; no more than two overlapped.
+        most = max(sum(o.received <= c.received < o.time for o in calls) for c in calls)
+        assert most == 2
